@@ -1,0 +1,39 @@
+"""The one way this tool writes files: atomically, so nothing is ever half-written.
+
+Content goes to a temporary file in the destination's folder, is flushed and
+fsynced, then renamed over the destination; an interruption at any point
+leaves the previous file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def write_atomic(path: str | Path, fill: Callable[[BinaryIO], None]) -> None:
+    """Call `fill` with a binary file object, then move the result to `path`."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fill(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write UTF-8 text to `path` atomically."""
+    data = text.encode("utf-8")
+    write_atomic(path, lambda handle: handle.write(data))

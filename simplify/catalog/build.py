@@ -1,0 +1,383 @@
+"""Turn raw records into model objects, reporting every problem located.
+
+One builder serves every input form: it walks the format fields of the
+model (`simplify.model`), so the rules of the spec's validation table (E102
+to E107, W101, W102) are written once. Records from a spreadsheet are
+`lenient`: their cells are text, so "có", "2.5" and "a; b" are accepted
+where YAML would already have typed them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any
+
+from ..diagnostics import Diagnostic, diag
+from ..model import (
+    BOOL, INT, LEGAL, NUMBER, SHARE, STR, STRLIST,
+    CatalogInfo, Database, EvidenceType, LegalRef, Location, Procedure, Step,
+    format_fields, resolve_procedure,
+)
+from .. import steps as step_graph
+from .raw import RawList, RawMap
+
+MAX_NUMBER = 1e15  # larger values are typos or attacks, and would overflow sums downstream
+TRUE_WORDS = {"true", "yes", "có", "co", "x", "1", "đúng", "y"}
+FALSE_WORDS = {"false", "no", "không", "khong", "0", "sai", "n", ""}
+
+_FIELDS: dict[type, dict[str, Any]] = {}
+
+
+def fields_of(cls: type) -> dict[str, Any]:
+    """Format fields of a model class by key (cached: it is asked for every record)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = {f.name: f for f in format_fields(cls)}
+    return found
+
+
+class Builder:
+    """Builds model objects from raw records, collecting diagnostics."""
+
+    def __init__(self, evidence: dict[str, EvidenceType] | None = None, databases: set[str] | None = None):
+        self.evidence = evidence or {}
+        self.databases = databases or set()
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, code: str, where: Location, en: str, vi: str) -> None:
+        self.diagnostics.append(diag(code, where, en, vi))
+
+    # -- generic records -------------------------------------------------
+
+    def record(self, cls: type, raw: Any, where: Location, what: str) -> Any | None:
+        """An instance of `cls` from a raw mapping, or None if it cannot be made."""
+        if not isinstance(raw, RawMap):
+            self.report("E102", where, f"{what} must be a mapping of keys to values",
+                        f"{what} phải là một ánh xạ khóa: giá trị")
+            return None
+        spec = fields_of(cls)
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            f = spec.get(key)
+            if f is None:
+                self.unknown_key(raw, key, spec)
+                continue
+            if value is None or (raw.lenient and value == ""):
+                continue
+            converted = self.convert(f, value, raw, key)
+            if converted is not _INVALID:
+                values[key] = converted
+        complete = True
+        for name, f in spec.items():
+            if not f.metadata["required"] or values.get(name) not in (None, ""):
+                continue
+            if name in values:
+                self.report("E102", raw.value_loc(name), f"'{name}' must not be empty", f"'{name}' không được để trống")
+            elif raw.get(name) in (None, ""):
+                self.report("E103", raw.loc(), f"required key '{name}' is missing from {what}",
+                            f"{what} thiếu khóa bắt buộc '{name}'")
+            complete = False
+        if not complete:
+            return None
+        return cls(**values, location=raw.loc())
+
+    def unknown_key(self, raw: RawMap, key: Any, spec: dict[str, Any]) -> None:
+        known = list(spec)
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+        hint_en = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+        hint_vi = f"; có phải ý bạn là '{close[0]}'?" if close else f"; các khóa hợp lệ: {', '.join(known)}"
+        self.report("E104", raw.key_loc(key), f"unknown key '{key}'{hint_en}", f"khóa không xác định '{key}'{hint_vi}")
+
+    def convert(self, f: Any, value: Any, raw: RawMap, key: str) -> Any:
+        """The value of one field, checked against its kind; _INVALID after reporting."""
+        kind = f.metadata["kind"]
+        where = raw.value_loc(key)
+        if kind == "list":
+            return self.items(f.metadata["item"], value, raw, key)
+        if kind == STRLIST:
+            return self._strlist(f, value, raw, key, where)
+        if kind == LEGAL:
+            return self._legal(value, raw, key, where)
+        if kind == "baseline":
+            return self._baseline(value, where)
+        return self.scalar(kind, f, value, raw.lenient, key, where)
+
+    def scalar(self, kind: str, f: Any, value: Any, lenient: bool, key: str, where: Location) -> Any:
+        if kind in (NUMBER, INT, SHARE):
+            number = _number(value, lenient)
+            if number is None:
+                return self._wrong(where, key, value, "a number", "một số")
+            if math.isnan(number) or math.isinf(number) or abs(number) > MAX_NUMBER:
+                return self._wrong(where, key, value, f"a finite number below {MAX_NUMBER:.0e}", f"một số hữu hạn nhỏ hơn {MAX_NUMBER:.0e}")
+            if number < 0:
+                return self._wrong(where, key, value, "zero or more", "không âm")
+            if kind == SHARE and number > 1:
+                return self._wrong(where, key, value, "a share between 0 and 1", "một tỷ lệ từ 0 đến 1")
+            if kind == INT:
+                if number != int(number):
+                    return self._wrong(where, key, value, "a whole number", "một số nguyên")
+                return int(number)
+            return float(number)
+        if kind == BOOL:
+            flag = _boolean(value, lenient)
+            if flag is None:
+                return self._wrong(where, key, value, "true or false", "true hoặc false (có/không)")
+            return flag
+        # STR and DATE
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            return self._wrong(where, key, value, "text", "văn bản")
+        if isinstance(value, (int, float)):
+            if key == "code":
+                self.report(
+                    "E102", where,
+                    f"'code: {value}' was read as a number, which loses digits; quote it: code: \"{value}\"",
+                    f"'code: {value}' bị đọc thành số và có thể mất chữ số; hãy đặt trong ngoặc kép: code: \"{value}\"",
+                )
+                return _INVALID
+            value = str(int(value)) if isinstance(value, float) and value.is_integer() and lenient else str(value)
+        text = value.strip() if lenient else value
+        choices = f.metadata["choices"] if f is not None else None
+        if choices and text not in choices:
+            return self._wrong(where, key, value, "one of " + ", ".join(choices), "một trong " + ", ".join(choices))
+        pattern = f.metadata["pattern"] if f is not None else None
+        if pattern and not _matches(pattern, text):
+            return self._wrong(where, key, value, "an id of lowercase letters, digits and _", "mã gồm chữ thường, chữ số và _")
+        return text
+
+    def _wrong(self, where: Location, key: str, value: Any, expected_en: str, expected_vi: str) -> Any:
+        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+        self.report("E102", where, f"'{key}' must be {expected_en}, not {shown}",
+                    f"'{key}' phải là {expected_vi}, không phải {shown}")
+        return _INVALID
+
+    def items(self, cls: type, value: Any, raw: RawMap, key: str) -> tuple:
+        if not isinstance(value, list):
+            self._wrong(raw.value_loc(key), key, value, "a list", "một danh sách")
+            return ()
+        built = []
+        for i, item in enumerate(value):
+            where = value.item_loc(i) if isinstance(value, RawList) else raw.value_loc(key)
+            obj = self.record(cls, item, where, f"{key}[{i + 1}]")
+            if obj is not None:
+                built.append(obj)
+        return tuple(built)
+
+    def _strlist(self, f: Any, value: Any, raw: RawMap, key: str, where: Location) -> Any:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(";") if v.strip()] if raw.lenient else [value]
+        if not isinstance(value, list):
+            return self._wrong(where, key, value, "a list of names", "một danh sách tên")
+        out = []
+        for i, item in enumerate(value):
+            item_where = value.item_loc(i) if isinstance(value, RawList) else where
+            text = self.scalar(STR, f, item, raw.lenient, key, item_where)
+            if text is not _INVALID:
+                out.append(text)
+        return tuple(out)
+
+    def _legal(self, value: Any, raw: RawMap, key: str, where: Location) -> Any:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(";") if v.strip()] if raw.lenient else [value]
+        if not isinstance(value, list):
+            return self._wrong(where, key, value, "a list of legal references", "một danh sách căn cứ pháp lý")
+        refs = []
+        for i, item in enumerate(value):
+            item_where = value.item_loc(i) if isinstance(value, RawList) else where
+            if isinstance(item, RawMap):
+                ref = self.record(LegalRef, item, item_where, f"{key}[{i + 1}]")
+            elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                ref = LegalRef(ref=str(item))
+            else:
+                ref = self._wrong(item_where, key, item, "a reference or {ref, title, date, issuer}", "một căn cứ hoặc {ref, title, date, issuer}")
+            if isinstance(ref, LegalRef):
+                refs.append(ref)
+        return tuple(refs)
+
+    def _baseline(self, value: Any, where: Location) -> Any:
+        if not isinstance(value, RawMap):
+            return self._wrong(where, "baseline", value, "a mapping of metric: value", "một ánh xạ chỉ số: giá trị")
+        pairs = []
+        for metric, figure in value.items():
+            if metric == "date":
+                pairs.append(("date", str(figure)))
+                continue
+            number = self.scalar(NUMBER, None, figure, value.lenient, f"baseline.{metric}", value.value_loc(metric))
+            if number is not _INVALID:
+                pairs.append((str(metric), number))
+        return tuple(pairs)
+
+    # -- catalogue objects ------------------------------------------------
+
+    def catalog_info(self, raw: Any, where: Location) -> CatalogInfo | None:
+        return self.record(CatalogInfo, raw, where, "catalog")
+
+    def evidence_types(self, raw: Any, where: Location) -> list[EvidenceType]:
+        return self._unique(self._list(EvidenceType, raw, where, "evidence_types"), "evidence type")
+
+    def databases_of(self, raw: Any, where: Location) -> list[Database]:
+        return self._unique(self._list(Database, raw, where, "databases"), "database")
+
+    def _list(self, cls: type, raw: Any, where: Location, key: str) -> list:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self._wrong(where, key, raw, "a list", "một danh sách")
+            return []
+        out = []
+        for i, item in enumerate(raw):
+            item_where = raw.item_loc(i) if isinstance(raw, RawList) else where
+            obj = self.record(cls, item, item_where, f"{key}[{i + 1}]")
+            if obj is not None:
+                out.append(obj)
+        return out
+
+    def _unique(self, objs: list, what: str) -> list:
+        seen: dict[str, Location] = {}
+        out = []
+        for obj in objs:
+            if obj.id in seen:
+                self.report("E105", obj.location, f"duplicate {what} id '{obj.id}' (first at {seen[obj.id]})",
+                            f"trùng mã '{obj.id}' (lần đầu ở {seen[obj.id]})")
+                continue
+            seen[obj.id] = obj.location
+            out.append(obj)
+        return out
+
+    def check_held_in(self, evidence_types: list[EvidenceType]) -> None:
+        for e in evidence_types:
+            if e.held_in is not None and e.held_in not in self.databases:
+                self.report("E106", e.location, f"evidence type '{e.id}' is held in unknown database '{e.held_in}'",
+                            f"loại giấy tờ '{e.id}' được lưu trong cơ sở dữ liệu không tồn tại '{e.held_in}'")
+
+    def procedure(self, raw: Any, where: Location) -> Procedure | None:
+        """A procedure with its defaults resolved and its own references checked."""
+        p = self.record(Procedure, raw, where, "procedure")
+        if p is None:
+            return None
+        p = resolve_procedure(p, self.evidence)
+        self._check_steps(p)
+        self._check_references(p)
+        if not p.has_volume:
+            self.report("W101", p.location,
+                        f"{p.code} has no volume: neither volume_per_year nor frequency x population (annual cost counts 0)",
+                        f"{p.code} không có số lượng hồ sơ: thiếu volume_per_year hoặc frequency x population (chi phí năm tính bằng 0)")
+        if p.online_share > 0 and not any(s.online for s in p.applicant_steps()):
+            self.report("W102", raw.value_loc("online_share"),
+                        f"{p.code} has online_share {p.online_share:g} but no applicant step can be done online",
+                        f"{p.code} có online_share {p.online_share:g} nhưng không bước nào của người nộp làm được trực tuyến")
+        return p
+
+    def _check_steps(self, p: Procedure) -> None:
+        ids: dict[str, Step] = {}
+        for s in p.steps:
+            if s.id in ids:
+                self.report("E105", s.location, f"duplicate step id '{s.id}' in {p.code}",
+                            f"trùng mã bước '{s.id}' trong {p.code}")
+            ids.setdefault(s.id, s)
+        broken = False
+        for s in p.steps:
+            for before in s.after or ():
+                if before not in ids:
+                    broken = True
+                    self.report("E106", s.location, f"step '{s.id}' comes after unknown step '{before}'",
+                                f"bước '{s.id}' đứng sau bước không tồn tại '{before}'")
+        if broken or len(ids) != len(p.steps):
+            return
+        if step_graph.topological_order(p.steps) is None:
+            from ..graph import describe_cycle  # networkx only once a problem is found
+
+            cycle = describe_cycle(p)
+            first = next(s for s in p.steps if s.id == cycle[0])
+            self.report("E107", first.location, f"steps of {p.code} form a cycle: {' -> '.join(cycle)}",
+                        f"các bước của {p.code} tạo thành vòng lặp: {' -> '.join(cycle)}")
+            return
+        for step_id in step_graph.unreachable(p.steps):
+            self.report("E107", ids[step_id].location,
+                        f"step '{step_id}' of {p.code} cannot be reached from the first step '{p.steps[0].id}'",
+                        f"bước '{step_id}' của {p.code} không đi tới được từ bước đầu '{p.steps[0].id}'")
+
+    def _check_references(self, p: Procedure) -> None:
+        step_ids = {s.id for s in p.steps}
+        for d in p.documents:
+            self._check_evidence(d.evidence, d.location, p.code)
+            if d.step is not None and d.step not in step_ids:
+                self.report("E106", d.location, f"document '{d.evidence}' is handed in at unknown step '{d.step}'",
+                            f"giấy tờ '{d.evidence}' được nộp ở bước không tồn tại '{d.step}'")
+        for o in p.outputs:
+            self._check_evidence(o.evidence, o.location, p.code)
+        for w in p.waivers:
+            if w.evidence is not None:
+                self._check_evidence(w.evidence, w.location, p.code)
+            if w.step is not None and w.step not in step_ids:
+                self.report("E106", w.location, f"waiver names unknown step '{w.step}'",
+                            f"miễn trừ nêu bước không tồn tại '{w.step}'")
+
+    def _check_evidence(self, evidence: str, where: Location, code: str) -> None:
+        if evidence not in self.evidence:
+            close = difflib.get_close_matches(evidence, list(self.evidence), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint_vi = f"; có phải ý bạn là '{close[0]}'?" if close else ""
+            self.report("E106", where, f"{code} names unknown evidence type '{evidence}'{hint}",
+                        f"{code} nêu loại giấy tờ không tồn tại '{evidence}'{hint_vi}")
+
+
+class _Invalid:
+    __slots__ = ()
+
+
+_INVALID: Any = _Invalid()
+
+
+def _number(value: Any, lenient: bool) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if lenient and isinstance(value, str):
+        try:
+            return float(value.strip().replace(" ", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def _boolean(value: Any, lenient: bool) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if lenient:
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+    return None
+
+
+_PATTERNS: dict[str, Any] = {}
+
+
+def _matches(pattern: str, text: str) -> bool:
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        compiled = _PATTERNS[pattern] = re.compile(pattern)
+    return compiled.match(text) is not None
+
+
+def check_unique_codes(procedures: list[Procedure], builder: Builder) -> list[Procedure]:
+    """Drop and report procedures whose code was already used."""
+    seen: dict[str, Location] = {}
+    out = []
+    for p in procedures:
+        if p.code in seen:
+            builder.report("E105", p.location, f"duplicate procedure code '{p.code}' (first at {seen[p.code]})",
+                           f"trùng mã thủ tục '{p.code}' (lần đầu ở {seen[p.code]})")
+            continue
+        seen[p.code] = p.location
+        out.append(p)
+    return out
+

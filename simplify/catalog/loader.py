@@ -1,0 +1,172 @@
+"""Load a catalogue from any of its three forms into the model.
+
+A folder (catalog.yaml, evidence_types.yaml, databases.yaml, procedures/),
+a single YAML file with the same top-level keys, or an Excel workbook. Every
+problem in every file is collected; the caller decides what errors mean
+(`require_catalog` raises `InputError`, which the CLI turns into exit 2).
+Input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, InputError, diag, has_errors, sort_diagnostics
+from ..model import Catalog, CatalogInfo, Location, Procedure
+from .build import Builder, check_unique_codes
+from .raw import RawMap
+from .yaml_reader import Limits, read_yaml
+
+Progress = Callable[[int, int], None]
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def load_catalog(
+    path: str | Path, limits: Limits = Limits(), progress: Progress | None = None
+) -> tuple[Catalog | None, list[Diagnostic]]:
+    """The catalogue at `path` and every diagnostic; the catalogue is None on errors."""
+    root = Path(path)
+    if root.is_dir():
+        catalog, diags = _load_folder(root, limits, progress)
+    elif root.is_file() and root.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .excel_reader import read_workbook
+
+        catalog, diags = read_workbook(root, limits)
+    elif root.is_file():
+        catalog, diags = _load_single_file(root, limits)
+    else:
+        return None, [
+            diag("E101", Location(str(path)), "no such catalogue folder or file", "không có thư mục hoặc tệp danh mục này")
+        ]
+    diags = sort_diagnostics(diags)
+    return (None if has_errors(diags) else catalog), diags
+
+
+def require_catalog(path: str | Path, limits: Limits = Limits(), progress: Progress | None = None) -> tuple[Catalog, list[Diagnostic]]:
+    """The catalogue and its warnings, or InputError carrying every problem."""
+    catalog, diags = load_catalog(path, limits, progress)
+    if catalog is None:
+        raise InputError(diags)
+    return catalog, diags
+
+
+def _read(path: Path, rel: str, limits: Limits, diags: list[Diagnostic]):
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.append(diag("E101", Location(rel), f"cannot read the file: {exc.strerror}", f"không đọc được tệp: {exc.strerror}"))
+        return None
+    value, problems = read_yaml(data, rel, limits)
+    diags.extend(problems)
+    return value
+
+
+def _section(top, key: str, rel: str, builder: Builder):
+    """The value under `key` of a file's top-level mapping; other keys are E104."""
+    if top is None:
+        return None
+    if not isinstance(top, RawMap):
+        builder.report("E101", Location(rel, 1, 1), f"expected a mapping with the key '{key}'", f"cần một ánh xạ có khóa '{key}'")
+        return None
+    for other in top:
+        if other != key:
+            builder.unknown_key(top, other, {key: None})
+    return top.get(key)
+
+
+def _load_folder(root: Path, limits: Limits, progress: Progress | None) -> tuple[Catalog | None, list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    builder = Builder()
+    info = None
+    if (root / "catalog.yaml").is_file():
+        info_raw = _read(root / "catalog.yaml", "catalog.yaml", limits, diags)
+        if info_raw is not None or not diags:
+            info = builder.catalog_info(info_raw, Location("catalog.yaml", 1, 1))
+    else:
+        builder.report("E103", Location("catalog.yaml"), "the catalogue folder has no catalog.yaml",
+                       "thư mục danh mục không có catalog.yaml")
+    sections = {}
+    for name in ("databases", "evidence_types"):
+        file = root / f"{name}.yaml"
+        top = _read(file, file.name, limits, diags) if file.is_file() else None
+        sections[name] = (_section(top, name, file.name, builder), file.name)
+    databases = builder.databases_of(sections["databases"][0], Location(sections["databases"][1], 1, 1))
+    builder.databases = {d.id for d in databases}
+    evidence_types = builder.evidence_types(sections["evidence_types"][0], Location(sections["evidence_types"][1], 1, 1))
+    builder.evidence = {e.id: e for e in evidence_types}
+    builder.check_held_in(evidence_types)
+
+    folder = root / "procedures"
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()) if folder.is_dir() else []
+    if len(files) > limits.max_procedures:
+        builder.report("E108", Location("procedures"),
+                       f"{len(files):,} procedure files, over the limit of {limits.max_procedures:,} (raise it with --max-procedures)",
+                       f"{len(files):,} tệp thủ tục, vượt giới hạn {limits.max_procedures:,} (nâng bằng --max-procedures)")
+        files = []
+    procedures: list[Procedure] = []
+    for i, file in enumerate(files):
+        rel = f"procedures/{file.name}"
+        raw = _read(file, rel, limits, diags)
+        if raw is not None:
+            p = builder.procedure(raw, Location(rel, 1, 1))
+            if p is not None:
+                procedures.append(p)
+        if progress is not None:
+            progress(i + 1, len(files))
+    procedures = check_unique_codes(procedures, builder)
+    diags.extend(builder.diagnostics)
+    if info is None:
+        return None, diags
+    return Catalog(info, tuple(evidence_types), tuple(databases), tuple(procedures), str(root)), diags
+
+
+def _load_single_file(path: Path, limits: Limits) -> tuple[Catalog | None, list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    rel = path.name
+    top = _read(path, rel, limits, diags)
+    builder = Builder()
+    if top is None:
+        if not diags:
+            builder.report("E101", Location(rel, 1, 1), "the file is empty", "tệp rỗng")
+        return None, diags + builder.diagnostics
+    if not isinstance(top, RawMap):
+        builder.report("E101", Location(rel, 1, 1),
+                       "expected a mapping with the keys catalog, evidence_types, databases and procedures",
+                       "cần một ánh xạ có các khóa catalog, evidence_types, databases và procedures")
+        return None, diags + builder.diagnostics
+    known = {"catalog": None, "evidence_types": None, "databases": None, "procedures": None}
+    for key in top:
+        if key not in known:
+            builder.unknown_key(top, key, known)
+    info: CatalogInfo | None = None
+    if "catalog" in top:
+        info = builder.catalog_info(top["catalog"], top.value_loc("catalog"))
+    else:
+        builder.report("E103", top.loc(), "required key 'catalog' is missing", "thiếu khóa bắt buộc 'catalog'")
+    databases = builder.databases_of(top.get("databases"), top.value_loc("databases"))
+    builder.databases = {d.id for d in databases}
+    evidence_types = builder.evidence_types(top.get("evidence_types"), top.value_loc("evidence_types"))
+    builder.evidence = {e.id: e for e in evidence_types}
+    builder.check_held_in(evidence_types)
+    raw_procedures = top.get("procedures")
+    procedures: list[Procedure] = []
+    if raw_procedures is not None and not isinstance(raw_procedures, list):
+        builder.report("E102", top.value_loc("procedures"), "'procedures' must be a list", "'procedures' phải là một danh sách")
+    elif raw_procedures:
+        if len(raw_procedures) > limits.max_procedures:
+            builder.report("E108", top.value_loc("procedures"),
+                           f"{len(raw_procedures):,} procedures, over the limit of {limits.max_procedures:,} (raise it with --max-procedures)",
+                           f"{len(raw_procedures):,} thủ tục, vượt giới hạn {limits.max_procedures:,} (nâng bằng --max-procedures)")
+            raw_procedures = []
+        for i, raw in enumerate(raw_procedures):
+            p = builder.procedure(raw, raw_procedures.item_loc(i))
+            if p is not None:
+                procedures.append(p)
+    procedures = check_unique_codes(procedures, builder)
+    diags.extend(builder.diagnostics)
+    if info is None:
+        return None, diags
+    return Catalog(info, tuple(evidence_types), tuple(databases), tuple(procedures), str(path)), diags

@@ -1,0 +1,197 @@
+"""Read one YAML file into raw records, safely and with locations.
+
+The text is composed into nodes by libyaml (PyYAML's C parser, safe tags
+only) and the nodes are turned into `YamlMap`/`YamlList`/scalars here, in one
+pass; the nodes stay attached so that a diagnostic can find the line of any
+key or value without a second parse. Aliases are counted as they expand, so
+an alias bomb is refused after a bounded amount of work.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import yaml
+
+from ..diagnostics import Diagnostic, diag
+from ..model import Location
+from .raw import YamlList, YamlMap
+
+try:  # libyaml is several times faster; the pure parser is the safe fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:omap"}
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Limits that protect a shared machine from hostile or runaway input."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 64
+    max_procedures: int = 100_000
+    max_rows: int = 2_000_000
+
+
+class _Refused(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC, cheaply for the ASCII majority."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
+    """UTF-8 text of a file (a BOM is dropped), or a located E101."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, diag(
+            "E101",
+            Location(file, line, column),
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+            f"tệp không phải văn bản UTF-8 (byte 0x{data[exc.start]:02x}); hãy lưu lại dưới dạng UTF-8",
+        )
+
+
+def read_yaml(data: bytes, file: str, limits: Limits = Limits()) -> tuple[object, list[Diagnostic]]:
+    """Parse one YAML file into raw records; on failure, (None, [diagnostic])."""
+    if len(data) > limits.max_file_bytes:
+        return None, [
+            diag(
+                "E108",
+                Location(file, 1, 1),
+                f"file is {len(data):,} bytes, over the limit of {limits.max_file_bytes:,} (raise it with --max-file-size)",
+                f"tệp có {len(data):,} byte, vượt giới hạn {limits.max_file_bytes:,} (nâng bằng --max-file-size)",
+            )
+        ]
+    text, problem = decode(data, file)
+    if problem is not None:
+        return None, [problem]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        return None, [diag("E101", where, f"YAML syntax: {what}", f"lỗi cú pháp YAML: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [diag("E101", Location(file, 1, 1), f"YAML: {exc}", f"lỗi YAML: {exc}")]
+    except RecursionError:
+        return None, [_too_deep(Location(file, 1, 1), limits)]
+    if node is None:
+        return None, []
+    budget = [len(text) + 10_000]  # an honest file expands to no more nodes than it has characters
+    try:
+        return _convert(node, file, 0, limits, budget), []
+    except _Refused as refused:
+        return None, [refused.diagnostic]
+    except RecursionError:
+        return None, [_too_deep(Location(file, 1, 1), limits)]
+
+
+def _too_deep(where: Location, limits: Limits) -> Diagnostic:
+    return diag(
+        "E108",
+        where,
+        f"nesting deeper than {limits.max_depth} levels (raise it with --max-depth)",
+        f"lồng nhau sâu hơn {limits.max_depth} cấp (nâng bằng --max-depth)",
+    )
+
+
+def _loc(node, file: str) -> Location:
+    return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node, file: str, depth: int, limits: Limits, budget: list[int]):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _Refused(
+            diag(
+                "E108",
+                _loc(node, file),
+                "aliases expand to far more data than the file holds (an alias bomb)",
+                "các bí danh (alias) nở ra nhiều dữ liệu hơn hẳn nội dung tệp (alias bomb)",
+            )
+        )
+    if depth > limits.max_depth:
+        raise _Refused(_too_deep(_loc(node, file), limits))
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, file)
+    if node.tag not in _COLLECTION_TAGS:
+        raise _Refused(_unsupported_tag(node, file))
+    if isinstance(node, yaml.SequenceNode):
+        out = YamlList(_convert(item, file, depth + 1, limits, budget) for item in node.value)
+        out.node = node
+        out.file = file
+        return out
+    mapping = YamlMap()
+    mapping.node = node
+    mapping.file = file
+    merged: list[tuple] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            merged.append(value_node)
+            continue
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Refused(diag("E102", _loc(key_node, file), "a key must be plain text", "khóa phải là văn bản"))
+        key = key_node.value
+        if key in mapping:
+            raise _Refused(
+                diag("E105", _loc(key_node, file), f"key '{key}' appears twice in the same mapping",
+                     f"khóa '{key}' xuất hiện hai lần trong cùng một ánh xạ")
+            )
+        mapping[key] = _convert(value_node, file, depth + 1, limits, budget)
+    for source in merged:  # YAML merge keys: explicit keys win over merged ones
+        sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
+        for item in sources:
+            value = _convert(item, file, depth + 1, limits, budget)
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    mapping.setdefault(k, v)
+    return mapping
+
+
+def _scalar(node, file: str):
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return nfc(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value.lower() in ("yes", "true", "on", "y")
+    if tag == _INT:
+        try:
+            return int(value)
+        except ValueError:
+            return _constructor.construct_yaml_int(node)
+    if tag == _FLOAT:
+        try:
+            return float(value)
+        except ValueError:
+            return _constructor.construct_yaml_float(node)
+    if tag == _TIMESTAMP:
+        return value  # dates stay as written: they are labels here, not arithmetic
+    raise _Refused(_unsupported_tag(node, file))
+
+
+def _unsupported_tag(node, file: str) -> Diagnostic:
+    return diag("E102", _loc(node, file), f"unsupported YAML tag {node.tag}", f"thẻ YAML không được hỗ trợ: {node.tag}")

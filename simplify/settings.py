@@ -1,0 +1,135 @@
+"""Read the settings files: the cost model (and the YAML helpers other settings share).
+
+Settings are YAML like catalogues and just as untrusted: read with the same
+safe reader, every problem located (code E202 for settings), all reported
+at once through `InputError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+from .catalog.raw import RawList, RawMap
+from .catalog.yaml_reader import read_yaml
+from .cost import Certification, CostModel
+from .diagnostics import Diagnostic, InputError, diag
+from .model import Location, SUBJECTS
+from .resources import default_file
+
+
+def read_yaml_file(path: Path, code: str = "E202") -> Any:
+    """The raw records of a settings file, or InputError with located problems."""
+    rel = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([diag(code, Location(rel), f"cannot read the file: {exc.strerror}",
+                               f"không đọc được tệp: {exc.strerror}")]) from None
+    value, problems = read_yaml(data, rel)
+    if problems:
+        raise InputError(problems)
+    if value is None:
+        raise InputError([diag(code, Location(rel, 1, 1), "the file is empty", "tệp rỗng")])
+    return value
+
+
+class Checker:
+    """Collects located problems while settings are read."""
+
+    def __init__(self, code: str, file: str):
+        self.code = code
+        self.file = file
+        self.problems: list[Diagnostic] = []
+
+    def fail(self, where: Location, en: str, vi: str) -> None:
+        self.problems.append(diag(self.code, where, en, vi))
+
+    def mapping(self, raw: Any, where: Location, what: str) -> RawMap | None:
+        if isinstance(raw, RawMap):
+            return raw
+        self.fail(where, f"{what} must be a mapping", f"{what} phải là một ánh xạ")
+        return None
+
+    def keys(self, raw: RawMap, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> None:
+        for key in raw:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.fail(raw.key_loc(key), f"unknown key '{key}'{hint}", f"khóa không xác định '{key}'{hint}")
+        for key in required:
+            if key not in raw:
+                self.fail(raw.loc(), f"required key '{key}' is missing", f"thiếu khóa bắt buộc '{key}'")
+
+    def number(self, raw: RawMap, key: str, default: float | None = None, *, at_most: float | None = None) -> float | None:
+        value = raw.get(key, default)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+            if at_most is None or value <= at_most:
+                return float(value)
+        limit = f" and at most {at_most:g}" if at_most is not None else ""
+        self.fail(raw.value_loc(key), f"'{key}' must be a number, zero or more{limit}, not {value!r}",
+                  f"'{key}' phải là số không âm{limit}, không phải {value!r}")
+        return default
+
+    def text(self, raw: RawMap, key: str, default: str | None = None) -> str | None:
+        value = raw.get(key, default)
+        if value is None or isinstance(value, str):
+            return value
+        self.fail(raw.value_loc(key), f"'{key}' must be text", f"'{key}' phải là văn bản")
+        return default
+
+    def items(self, raw: Any, where: Location, what: str) -> list[tuple[Any, Location]]:
+        if isinstance(raw, RawList):
+            return [(item, raw.item_loc(i)) for i, item in enumerate(raw)]
+        self.fail(where, f"{what} must be a list", f"{what} phải là một danh sách")
+        return []
+
+    def done(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def load_cost_model(path: str | Path | None = None) -> CostModel:
+    """The cost model from `path`, or the default rules/cost_model.yaml."""
+    file = Path(path) if path else default_file("cost_model.yaml")
+    raw = read_yaml_file(file)
+    check = Checker("E202", str(file))
+    top = check.mapping(raw, Location(str(file), 1, 1), "the cost model")
+    if top is None:
+        check.done()
+    check.keys(top, ("currency", "hourly_value", "visit", "copy_cost_per_page", "certification"),
+               ("hourly_value", "visit", "copy_cost_per_page", "certification"))
+    hourly: list[tuple[str, float]] = []
+    h = check.mapping(top.get("hourly_value"), top.value_loc("hourly_value"), "hourly_value")
+    if h is not None:
+        check.keys(h, SUBJECTS, SUBJECTS)
+        hourly = [(s, check.number(h, s, 0.0)) for s in SUBJECTS if s in h]
+    visit = check.mapping(top.get("visit"), top.value_loc("visit"), "visit")
+    visit_hours = visit_cost = 0.0
+    if visit is not None:
+        check.keys(visit, ("hours", "travel_cost"), ("hours", "travel_cost"))
+        visit_hours = check.number(visit, "hours", 0.0)
+        visit_cost = check.number(visit, "travel_cost", 0.0)
+    cert = check.mapping(top.get("certification"), top.value_loc("certification"), "certification")
+    certification = Certification()
+    if cert is not None:
+        names = ("first_pages_fee", "next_pages_fee", "first_pages", "cap_per_copy")
+        check.keys(cert, names, names)
+        certification = Certification(
+            first_pages_fee=check.number(cert, "first_pages_fee", 0.0),
+            next_pages_fee=check.number(cert, "next_pages_fee", 0.0),
+            first_pages=int(check.number(cert, "first_pages", 0.0) or 0),
+            cap_per_copy=check.number(cert, "cap_per_copy", 0.0),
+        )
+    model = CostModel(
+        currency=check.text(top, "currency", "VND") or "VND",
+        hourly_value=tuple(hourly),
+        visit_hours=visit_hours,
+        visit_travel_cost=visit_cost,
+        copy_cost_per_page=check.number(top, "copy_cost_per_page", 0.0),
+        certification=certification,
+    )
+    check.done()
+    return model

@@ -1,0 +1,85 @@
+"""The step graph of a procedure: order, problems and elapsed time.
+
+Edges run `a -> b` for every entry `a` in `b.after`. The graph must be a DAG
+whose every step is reachable from the first one. The checks and the
+longest path run on plain dicts because they run for every procedure of a
+national catalogue; networkx (`simplify.graph.step_graph`) is brought in only
+to describe a problem once one is found, and to draw or export the graph.
+"""
+
+from __future__ import annotations
+
+from .model import Step
+
+
+def successors(steps: tuple[Step, ...]) -> dict[str, list[str]]:
+    """Step id -> ids of the steps that wait for it (unknown ids are skipped)."""
+    out: dict[str, list[str]] = {s.id: [] for s in steps}
+    for s in steps:
+        for before in s.after or ():
+            if before in out:
+                out[before].append(s.id)
+    return out
+
+
+def topological_order(steps: tuple[Step, ...]) -> list[str] | None:
+    """Step ids in an order that respects `after`, or None if there is a cycle."""
+    succ = successors(steps)
+    indegree = {s.id: 0 for s in steps}
+    for targets in succ.values():
+        for t in targets:
+            indegree[t] += 1
+    ready = [s.id for s in steps if indegree[s.id] == 0]
+    order: list[str] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for t in succ[node]:
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                ready.append(t)
+    return order if len(order) == len(indegree) else None
+
+
+def unreachable(steps: tuple[Step, ...]) -> list[str]:
+    """Ids of the steps no path from the first step reaches, in list order."""
+    if not steps:
+        return []
+    succ = successors(steps)
+    seen = {steps[0].id}
+    stack = [steps[0].id]
+    while stack:
+        for t in succ[stack.pop()]:
+            if t not in seen:
+                seen.add(t)
+                stack.append(t)
+    return [s.id for s in steps if s.id not in seen]
+
+
+def elapsed_days(steps: tuple[Step, ...]) -> float:
+    """The longest path of `days` through the step graph (agency and applicant steps)."""
+    path = critical_path(steps)
+    by_id = {s.id: s for s in steps}
+    return float(sum(by_id[i].days for i in path))
+
+
+def critical_path(steps: tuple[Step, ...]) -> list[str]:
+    """The step ids on the longest path of `days` (ties: the earlier step in the list)."""
+    order = topological_order(steps)
+    if not order:
+        return []
+    by_id = {s.id: s for s in steps}
+    position = {s.id: i for i, s in enumerate(steps)}
+    best: dict[str, float] = {}
+    back: dict[str, str | None] = {}
+    for node in order:
+        step = by_id[node]
+        preds = [p for p in (step.after or ()) if p in by_id]
+        prev = max(preds, key=lambda p: (best[p], -position[p]), default=None)
+        best[node] = step.days + (best[prev] if prev is not None else 0.0)
+        back[node] = prev
+    end = max(order, key=lambda n: (best[n], -position[n]))
+    path = [end]
+    while back[path[-1]] is not None:
+        path.append(back[path[-1]])
+    return path[::-1]
