@@ -1,0 +1,1 @@
+"""Writers: one module per output format, each a pure function to text or bytes."""

@@ -1,0 +1,124 @@
+"""What every command shares: the error edge, loading with progress, writing output.
+
+Human output goes to stdout, progress and diagnostics to stderr, so that
+`--format json > out.json` is always clean JSON.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ..diagnostics import Diagnostic, InputError
+
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_diagnostics(diags: list[Diagnostic], lang: str = "vi", quiet: bool = False) -> None:
+    """Every diagnostic on stderr, one line each (warnings hidden by --quiet)."""
+    for d in diags:
+        if quiet and not d.is_error:
+            continue
+        sys.stderr.write(d.render(lang) + "\n")
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run the typer app; turn problems into exit 2 without a traceback."""
+    try:
+        app(standalone_mode=False)
+    except InputError as error:
+        try:
+            fail_input(error, _lang_from_argv())
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except click_exceptions() as error:
+        error.show()
+        sys.exit(EXIT_INPUT)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: one located line, never a traceback
+        sys.stderr.write(_describe_crash(exc) + "\n")
+        sys.exit(EXIT_INPUT)
+
+
+def click_exceptions() -> tuple[type[BaseException], ...]:
+    import click
+
+    return (click.ClickException, click.exceptions.Abort)
+
+
+def _lang_from_argv() -> str:
+    argv = sys.argv
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "vi"
+
+
+def _describe_crash(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    where = "?"
+    while tb is not None:
+        where = f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno} in {tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    return f"E299 internal error: {type(exc).__name__}: {exc} (at {where}); please report it"
+
+
+def fail_input(error: InputError, lang: str = "vi") -> None:
+    """Print an InputError's diagnostics and exit 2."""
+    print_diagnostics(error.diagnostics, lang)
+    errors = sum(1 for d in error.diagnostics if d.is_error)
+    summary = f"{errors} lỗi" if lang == "vi" else f"{errors} error{'s' if errors != 1 else ''}"
+    sys.stderr.write(summary + "\n")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def limits_from(max_file_size: int, max_procedures: int, max_depth: int, max_rows: int):
+    from ..catalog.yaml_reader import Limits
+
+    return Limits(max_file_bytes=max_file_size, max_depth=max_depth, max_procedures=max_procedures, max_rows=max_rows)
+
+
+def load(path: Path, limits=None, progress: bool = True, lang: str = "vi", quiet: bool = False):
+    """The catalogue at `path`, printing its warnings; InputError on errors."""
+    from ..catalog.loader import require_catalog
+    from ..catalog.yaml_reader import Limits
+
+    limits = limits or Limits()
+    if progress and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(console=stderr_console(), transient=True) as bar:
+            task = bar.add_task("Đọc danh mục" if lang == "vi" else "Loading catalogue", total=None)
+            catalog, warnings = require_catalog(path, limits, lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        catalog, warnings = require_catalog(path, limits)
+    print_diagnostics(warnings, lang, quiet)
+    return catalog
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write text to --output atomically, or to stdout."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from ..atomic import write_text_atomic
+
+    write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+

@@ -1,0 +1,51 @@
+"""`simplify cost`: the cost table, one row per procedure, sortable."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..options import (
+    DEFAULT_CATALOG, CostModelOpt, Lang, LangOpt, NoProgressOpt, OutputOpt, PathArg, QuietOpt, ScenarioOpt,
+)
+from ..report.cost_table import COLUMNS
+from .common import emit, load
+
+
+class CostFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def cost(
+    path: PathArg = DEFAULT_CATALOG,
+    sort: Annotated[Optional[str], typer.Option("--sort", help="Column to sort by, descending for figures: " + ", ".join(COLUMNS))] = None,
+    format: Annotated[CostFormat, typer.Option("--format", "-f", help="table, json, csv or markdown.")] = CostFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.vi,
+    cost_model: CostModelOpt = None,
+    scenario: ScenarioOpt = None,
+    quiet: QuietOpt = False,
+    no_progress: NoProgressOpt = False,
+) -> None:
+    """The compliance cost of every procedure: per channel, per dossier and per year."""
+    from ..cost import catalog_costs
+    from ..report import cost_table
+    from ..settings import load_cost_model
+
+    if sort is not None and sort not in COLUMNS:
+        raise typer.BadParameter(f"unknown column '{sort}'; choose one of {', '.join(COLUMNS)}", param_hint="--sort")
+    catalog = load(path, progress=not no_progress, lang=lang.value, quiet=quiet)
+    model = load_cost_model(cost_model)
+    rows = cost_table.rows(catalog, catalog_costs(catalog, model))
+    if scenario is not None:
+        from ..scenario import apply_scenario, load_scenario
+
+        result = apply_scenario(catalog, load_scenario(scenario, catalog), model)
+        rows = cost_table.with_scenario(rows, cost_table.rows(result.catalog, catalog_costs(result.catalog, model)))
+    rows = cost_table.sort_rows(rows, sort)
+    emit(cost_table.render(rows, format.value, lang.value), output)

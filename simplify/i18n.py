@@ -1,0 +1,126 @@
+"""Words for people, in Vietnamese and English, and how numbers are shown.
+
+Money is whole dong with thousands separators (a dot in Vietnamese, a comma
+in English, as each language writes it); shares are percentages; a share
+over an empty set shows as a dash.
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    "catalog": ("Danh mục", "Catalogue"),
+    "ministry": ("Bộ, ngành", "Ministry"),
+    "cost_per_dossier_after": ("Chi phí/hồ sơ sau", "Cost per dossier after"),
+    "annual_cost_after": ("Chi phí/năm sau", "Annual cost after"),
+    "procedures": ("Số thủ tục", "Procedures"),
+    "internal_procedures": ("TTHC nội bộ", "Internal procedures"),
+    "external_procedures": ("TTHC với người dân, doanh nghiệp", "External procedures"),
+    "annual_cost": ("Chi phí tuân thủ/năm", "Annual compliance cost"),
+    "internal_annual_cost": ("Chi phí TTHC nội bộ/năm", "Internal annual cost"),
+    "external_annual_cost": ("Chi phí TTHC bên ngoài/năm", "External annual cost"),
+    "full_online_share": ("Tỷ lệ DVC trực tuyến toàn trình", "Fully online share"),
+    "online_dossier_share": ("Tỷ lệ hồ sơ trực tuyến", "Online dossier share"),
+    "essential_full_online": ("DVC thiết yếu toàn trình", "Essential services fully online"),
+    "paperless_share": ("Không giấy tờ", "Paperless"),
+    "cashless_share": ("Không tiền mặt", "Cashless"),
+    "contactless_share": ("Không tiếp xúc", "Contactless"),
+    "assisted_share": ("Không để ai bị bỏ lại phía sau", "No one left behind"),
+    "findings": ("Phát hiện", "Findings"),
+    "potential_annual_saving": ("Tiết kiệm tiềm năng/năm", "Potential annual saving"),
+    "metrics": ("Chỉ số", "Metrics"),
+    "value": ("Giá trị", "Value"),
+    "code": ("Mã TTHC", "Code"),
+    "name": ("Tên thủ tục", "Name"),
+    "kind": ("Loại", "Kind"),
+    "subject": ("Đối tượng", "Subject"),
+    "online_level": ("Mức trực tuyến", "Online level"),
+    "volume": ("Hồ sơ/năm", "Dossiers/year"),
+    "cost_offline": ("Chi phí trực tiếp", "Cost offline"),
+    "cost_online": ("Chi phí trực tuyến", "Cost online"),
+    "cost_per_dossier": ("Chi phí/hồ sơ", "Cost per dossier"),
+    "hours_offline": ("Giờ (trực tiếp)", "Hours offline"),
+    "hours_online": ("Giờ (trực tuyến)", "Hours online"),
+    "visits_offline": ("Lượt đi lại (trực tiếp)", "Visits offline"),
+    "visits_online": ("Lượt đi lại (trực tuyến)", "Visits online"),
+    "elapsed_days": ("Thời gian (ngày)", "Elapsed days"),
+    "top_procedures": ("Thủ tục tốn kém nhất", "Most costly procedures"),
+    "rule": ("Quy tắc", "Rule"),
+    "severity": ("Mức độ", "Severity"),
+    "procedure": ("Thủ tục", "Procedure"),
+    "object": ("Đối tượng", "Object"),
+    "message": ("Nội dung", "Message"),
+    "annual_saving": ("Tiết kiệm/năm", "Annual saving"),
+    "location": ("Vị trí", "Location"),
+    "targets": ("Mục tiêu", "Targets"),
+    "target": ("Mục tiêu", "Target"),
+    "baseline": ("Mốc", "Baseline"),
+    "current": ("Hiện tại", "Current"),
+    "projected": ("Dự kiến", "Projected"),
+    "goal": ("Đích", "Goal"),
+    "status": ("Trạng thái", "Status"),
+    "gap": ("Còn thiếu", "Gap"),
+    "met": ("Đạt", "Met"),
+    "not_met": ("Chưa đạt", "Not met"),
+    "projected_met": ("Sẽ đạt", "Will be met"),
+    "scenario": ("Phương án", "Scenario"),
+    "before": ("Trước", "Before"),
+    "after": ("Sau", "After"),
+    "external": ("bên ngoài", "external"),
+    "internal": ("nội bộ", "internal"),
+    "full": ("toàn trình", "full"),
+    "partial": ("một phần", "partial"),
+    "none": ("không", "none"),
+    "citizen": ("người dân", "citizen"),
+    "business": ("doanh nghiệp", "business"),
+    "agency": ("cơ quan", "agency"),
+    "error": ("lỗi", "error"),
+    "warning": ("cảnh báo", "warning"),
+    "info": ("thông tin", "info"),
+    "waived": ("đã miễn trừ", "waived"),
+    "currency": ("đồng", "VND"),
+}
+
+MONEY_METRICS = {"annual_cost", "internal_annual_cost", "external_annual_cost", "potential_annual_saving"}
+COUNT_METRICS = {"procedures", "internal_procedures", "external_procedures", "findings"}
+
+
+def t(key: str, lang: str) -> str:
+    """The label for `key` in `lang` (the key itself when there is none)."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "vi" else pair[1]
+
+
+def money(value: float | None, lang: str) -> str:
+    """Whole dong with thousands separators."""
+    if value is None:
+        return "–"
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def number(value: float | None, lang: str, digits: int = 1) -> str:
+    """A plain figure: whole numbers without decimals, others with `digits`."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return money(value, lang)
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def percent(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    text = f"{value * 100:.1f}%"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def metric_value(metric: str, value: float | None, lang: str) -> str:
+    """A metric shown the way people read it: money, count or percentage."""
+    if metric in MONEY_METRICS:
+        return money(value, lang)
+    if metric in COUNT_METRICS:
+        return number(value, lang)
+    return percent(value, lang)

@@ -1,0 +1,72 @@
+"""The JSON contract of `audit --format json` (cli.md): keys exactly as written there.
+
+Money is in VND, unrounded; shares in 0..1 or null. Keys may be added over
+time, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..analysis import Analysis
+from ..cost import ProcedureCost
+from ..metrics import METRICS
+from ..model import Procedure
+
+PROCEDURE_COLUMNS = (
+    "code", "name", "kind", "subject", "online_level", "volume",
+    "cost_offline", "cost_online", "cost_per_dossier", "annual_cost",
+    "hours_offline", "hours_online", "visits_offline", "visits_online", "elapsed_days",
+)
+
+
+def procedure_row(p: Procedure, c: ProcedureCost) -> dict[str, Any]:
+    """One procedure's row of the cost table, keys as in the JSON contract."""
+    return {
+        "code": p.code,
+        "name": p.name,
+        "kind": p.kind,
+        "subject": p.subject,
+        "online_level": c.online_level,
+        "volume": c.volume,
+        "cost_offline": c.cost_offline,
+        "cost_online": c.cost_online,
+        "cost_per_dossier": c.cost_per_dossier,
+        "annual_cost": c.annual_cost,
+        "hours_offline": c.hours_offline,
+        "hours_online": c.hours_online,
+        "visits_offline": c.visits_offline,
+        "visits_online": c.visits_online,
+        "elapsed_days": c.elapsed_days,
+    }
+
+
+def summary(analysis: Analysis) -> dict[str, Any]:
+    """The summary object: every metric, the finding count and the potential saving."""
+    out: dict[str, Any] = {m: analysis.metrics[m] for m in METRICS}
+    out["findings"] = len(analysis.reported_findings)
+    out["potential_annual_saving"] = analysis.potential_annual_saving
+    return out
+
+
+def audit_document(analysis: Analysis, lang: str = "vi") -> dict[str, Any]:
+    """The whole audit as JSON-ready data."""
+    catalog = analysis.catalog
+    doc: dict[str, Any] = {
+        "tool": {"name": "simplify", "version": __version__},
+        "catalog": {"name": catalog.name, "path": catalog.path, "procedures": len(catalog.procedures)},
+        "summary": summary(analysis),
+        "procedures": [procedure_row(p, analysis.costs[p.code]) for p in catalog.procedures],
+        "findings": [f.to_dict(lang) for f in analysis.reported_findings],
+        "targets": [t.to_dict() for t in analysis.targets],
+    }
+    if analysis.scenario is not None and analysis.before is not None:
+        doc["scenario"] = analysis.scenario.to_dict(summary(analysis.before))
+    return doc
+
+
+def render(analysis: Analysis, lang: str = "vi") -> str:
+    """`audit --format json`."""
+    return json.dumps(audit_document(analysis, lang), ensure_ascii=False, indent=2)

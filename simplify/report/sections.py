@@ -1,0 +1,61 @@
+"""The content of the audit report, shared by the table and markdown writers.
+
+Each function returns plain rows of already-formatted text, so the writers
+only decide layout.
+"""
+
+from __future__ import annotations
+
+from ..analysis import Analysis
+from ..cost import ProcedureCost
+from ..i18n import metric_value, money, t
+from ..model import Procedure
+
+
+def headline(analysis: Analysis, lang: str) -> str:
+    """One line: catalogue, procedures, annual cost, findings, potential saving."""
+    m = analysis.metrics
+    c = analysis.catalog
+    n = len(analysis.reported_findings)
+    if lang == "vi":
+        return (f"{c.name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ), "
+                f"chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm, {n} phát hiện, "
+                f"có thể tiết kiệm {money(analysis.potential_annual_saving, lang)} đồng/năm")
+    return (f"{c.name}: {m['procedures']} procedures ({m['internal_procedures']} internal), "
+            f"compliance cost VND {money(m['annual_cost'], lang)} a year, {n} findings, "
+            f"potential saving VND {money(analysis.potential_annual_saving, lang)} a year")
+
+
+def top_procedures(analysis: Analysis, count: int) -> list[tuple[Procedure, ProcedureCost]]:
+    """The most costly procedures by annual cost (ties by code)."""
+    pairs = [(p, analysis.costs[p.code]) for p in analysis.catalog.procedures]
+    pairs.sort(key=lambda pc: (-pc[1].annual_cost, pc[0].code))
+    return pairs[:count]
+
+
+def finding_object(f) -> str:
+    """The document, step or fee a finding is about (empty for the procedure itself)."""
+    return f.evidence or f.step or f.fee or ""
+
+
+def finding_rows(analysis: Analysis, lang: str) -> list[tuple[str, ...]]:
+    rows = []
+    for f in analysis.reported_findings:
+        severity = t(f.severity, lang) + (f" ({t('waived', lang)})" if f.waived else "")
+        rows.append((f.rule, severity, f.procedure, finding_object(f), f.message(lang), money(f.annual_saving, lang)))
+    return rows
+
+
+def target_rows(analysis: Analysis, lang: str) -> list[tuple[str, ...]]:
+    rows = []
+    for r in analysis.targets:
+        status = t("met", lang) if r.met else (t("projected_met", lang) if r.projected_met else t("not_met", lang))
+        rows.append((
+            r.title_in(lang),
+            metric_value(r.metric, r.baseline, lang),
+            metric_value(r.metric, r.current, lang),
+            metric_value(r.metric, r.projected, lang),
+            metric_value(r.metric, r.goal, lang),
+            status,
+        ))
+    return rows
