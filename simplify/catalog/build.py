@@ -45,6 +45,9 @@ class Builder:
         self.evidence = evidence or {}
         self.databases = databases or set()
         self.diagnostics: list[Diagnostic] = []
+        # Raw record of each object built since the last procedure, so that a
+        # reference problem found on the model points at the offending value.
+        self._raw_of: dict[int, RawMap] = {}
 
     def report(self, code: str, where: Location, en: str, vi: str) -> None:
         self.diagnostics.append(diag(code, where, en, vi))
@@ -81,7 +84,14 @@ class Builder:
             complete = False
         if not complete:
             return None
-        return cls(**values, location=raw.loc())
+        obj = cls(**values, location=raw.loc())
+        self._raw_of[id(obj)] = raw
+        return obj
+
+    def where(self, obj: Any, key: str) -> Location:
+        """The location of `obj`'s value for `key`, else of `obj`."""
+        raw = self._raw_of.get(id(obj))
+        return raw.value_loc(key) if raw is not None and key in raw else obj.location
 
     def unknown_key(self, raw: RawMap, key: Any, spec: dict[str, Any]) -> None:
         known = list(spec)
@@ -248,15 +258,21 @@ class Builder:
     def check_held_in(self, evidence_types: list[EvidenceType]) -> None:
         for e in evidence_types:
             if e.held_in is not None and e.held_in not in self.databases:
-                self.report("E106", e.location, f"evidence type '{e.id}' is held in unknown database '{e.held_in}'",
+                self.report("E106", self.where(e, "held_in"), f"evidence type '{e.id}' is held in unknown database '{e.held_in}'",
                             f"loại giấy tờ '{e.id}' được lưu trong cơ sở dữ liệu không tồn tại '{e.held_in}'")
 
     def procedure(self, raw: Any, where: Location) -> Procedure | None:
         """A procedure with its defaults resolved and its own references checked."""
+        self._raw_of.clear()
         p = self.record(Procedure, raw, where, "procedure")
         if p is None:
             return None
-        p = resolve_procedure(p, self.evidence)
+        resolved = resolve_procedure(p, self.evidence)
+        self._raw_of[id(resolved)] = raw
+        for old, new in zip(p.steps + p.documents, resolved.steps + resolved.documents):
+            if old is not new and id(old) in self._raw_of:
+                self._raw_of[id(new)] = self._raw_of[id(old)]
+        p = resolved
         self._check_steps(p)
         self._check_references(p)
         if not p.has_volume:
@@ -264,7 +280,7 @@ class Builder:
                         f"{p.code} has no volume: neither volume_per_year nor frequency x population (annual cost counts 0)",
                         f"{p.code} không có số lượng hồ sơ: thiếu volume_per_year hoặc frequency x population (chi phí năm tính bằng 0)")
         if p.online_share > 0 and not any(s.online for s in p.applicant_steps()):
-            self.report("W102", raw.value_loc("online_share"),
+            self.report("W102", self.where(p, "online_share"),
                         f"{p.code} has online_share {p.online_share:g} but no applicant step can be done online",
                         f"{p.code} có online_share {p.online_share:g} nhưng không bước nào của người nộp làm được trực tuyến")
         return p
@@ -281,7 +297,7 @@ class Builder:
             for before in s.after or ():
                 if before not in ids:
                     broken = True
-                    self.report("E106", s.location, f"step '{s.id}' comes after unknown step '{before}'",
+                    self.report("E106", self.where(s, "after"), f"step '{s.id}' comes after unknown step '{before}'",
                                 f"bước '{s.id}' đứng sau bước không tồn tại '{before}'")
         if broken or len(ids) != len(p.steps):
             return
@@ -301,17 +317,17 @@ class Builder:
     def _check_references(self, p: Procedure) -> None:
         step_ids = {s.id for s in p.steps}
         for d in p.documents:
-            self._check_evidence(d.evidence, d.location, p.code)
+            self._check_evidence(d.evidence, self.where(d, "evidence"), p.code)
             if d.step is not None and d.step not in step_ids:
-                self.report("E106", d.location, f"document '{d.evidence}' is handed in at unknown step '{d.step}'",
+                self.report("E106", self.where(d, "step"), f"document '{d.evidence}' is handed in at unknown step '{d.step}'",
                             f"giấy tờ '{d.evidence}' được nộp ở bước không tồn tại '{d.step}'")
         for o in p.outputs:
-            self._check_evidence(o.evidence, o.location, p.code)
+            self._check_evidence(o.evidence, self.where(o, "evidence"), p.code)
         for w in p.waivers:
             if w.evidence is not None:
-                self._check_evidence(w.evidence, w.location, p.code)
+                self._check_evidence(w.evidence, self.where(w, "evidence"), p.code)
             if w.step is not None and w.step not in step_ids:
-                self.report("E106", w.location, f"waiver names unknown step '{w.step}'",
+                self.report("E106", self.where(w, "step"), f"waiver names unknown step '{w.step}'",
                             f"miễn trừ nêu bước không tồn tại '{w.step}'")
 
     def _check_evidence(self, evidence: str, where: Location, code: str) -> None:

@@ -1,0 +1,64 @@
+"""Shared fixtures: the mini catalogue and a way to write small catalogues."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data"
+MINI = DATA / "mini"
+REPO = Path(__file__).resolve().parents[1]
+
+CATALOG_YAML = "name: Thử nghiệm\n"
+EVIDENCE_YAML = """\
+evidence_types:
+  - id: to_khai
+    name: Tờ khai
+  - id: cccd
+    name: Căn cước công dân
+    held_in: dan_cu
+  - id: giay_khai_sinh
+    name: Giấy khai sinh
+"""
+DATABASES_YAML = """\
+databases:
+  - id: dan_cu
+    name: Cơ sở dữ liệu quốc gia về dân cư
+    connected: true
+"""
+
+
+@pytest.fixture
+def mini() -> Path:
+    return MINI
+
+
+@pytest.fixture
+def mini_copy(tmp_path) -> Path:
+    """A writable copy of the mini catalogue."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def write_catalog(root: Path, procedures: dict[str, str], *, catalog: str = CATALOG_YAML,
+                  evidence: str = EVIDENCE_YAML, databases: str = DATABASES_YAML) -> Path:
+    """A catalogue folder with the given procedure files (name -> YAML text, dedented)."""
+    (root / "procedures").mkdir(parents=True, exist_ok=True)
+    (root / "catalog.yaml").write_text(catalog, encoding="utf-8")
+    (root / "evidence_types.yaml").write_text(evidence, encoding="utf-8")
+    (root / "databases.yaml").write_text(databases, encoding="utf-8")
+    for name, text in procedures.items():
+        (root / "procedures" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def catalog_dir(tmp_path):
+    """Call with {file name: procedure YAML} to get a catalogue folder."""
+    def make(procedures: dict[str, str], **files: str) -> Path:
+        return write_catalog(tmp_path / "cat", procedures, **files)
+    return make
