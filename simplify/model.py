@@ -296,6 +296,19 @@ class Catalog:
         return replace(self, procedures=procedures)
 
 
+def evolve(obj: Any, **changes: Any) -> Any:
+    """A copy of a frozen model object with some fields changed.
+
+    `dataclasses.replace` re-inspects the class on every call; this runs for
+    every step and document of a national catalogue, so it copies the slots
+    directly. The model classes have no __post_init__ to skip.
+    """
+    new = object.__new__(type(obj))
+    for name in type(obj).__slots__:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(obj, name))
+    return new
+
+
 def first_applicant_step(steps: tuple[Step, ...]) -> str | None:
     for s in steps:
         if s.actor == "applicant":
@@ -307,7 +320,7 @@ def resolve_procedure(p: Procedure, evidence: dict[str, EvidenceType]) -> Proced
     """Apply every default of the spec that depends on other values."""
     steps = tuple(
         s if s.after is not None and s.name is not None
-        else replace(
+        else evolve(
             s,
             after=s.after if s.after is not None else ((p.steps[i - 1].id,) if i else ()),
             name=s.name if s.name is not None else s.id,
@@ -317,7 +330,7 @@ def resolve_procedure(p: Procedure, evidence: dict[str, EvidenceType]) -> Proced
     first = first_applicant_step(steps)
     documents = tuple(
         d if d.original is not None and d.step is not None and d.name is not None
-        else replace(
+        else evolve(
             d,
             original=d.original if d.original is not None else (1 if d.copies == 0 else 0),
             step=d.step if d.step is not None else first,
@@ -326,4 +339,4 @@ def resolve_procedure(p: Procedure, evidence: dict[str, EvidenceType]) -> Proced
         for d in p.documents
     )
     subject = p.subject or ("agency" if p.kind == "internal" else "citizen")
-    return replace(p, steps=steps, documents=documents, subject=subject)
+    return evolve(p, steps=steps, documents=documents, subject=subject)

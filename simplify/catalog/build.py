@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..diagnostics import Diagnostic, diag
@@ -103,7 +104,9 @@ class Builder:
     def convert(self, f: Any, value: Any, raw: RawMap, key: str) -> Any:
         """The value of one field, checked against its kind; _INVALID after reporting."""
         kind = f.metadata["kind"]
-        where = raw.value_loc(key)
+        def where() -> Location:  # located only when a problem is reported
+            return raw.value_loc(key)
+
         if kind == "list":
             return self.items(f.metadata["item"], value, raw, key)
         if kind == STRLIST:
@@ -114,7 +117,7 @@ class Builder:
             return self._baseline(value, where)
         return self.scalar(kind, f, value, raw.lenient, key, where)
 
-    def scalar(self, kind: str, f: Any, value: Any, lenient: bool, key: str, where: Location) -> Any:
+    def scalar(self, kind: str, f: Any, value: Any, lenient: bool, key: str, where: Callable[[], Location]) -> Any:
         if kind in (NUMBER, INT, SHARE):
             number = _number(value, lenient)
             if number is None:
@@ -141,7 +144,7 @@ class Builder:
         if isinstance(value, (int, float)):
             if key == "code":
                 self.report(
-                    "E102", where,
+                    "E102", where(),
                     f"'code: {value}' was read as a number, which loses digits; quote it: code: \"{value}\"",
                     f"'code: {value}' bị đọc thành số và có thể mất chữ số; hãy đặt trong ngoặc kép: code: \"{value}\"",
                 )
@@ -156,47 +159,47 @@ class Builder:
             return self._wrong(where, key, value, "an id of lowercase letters, digits and _", "mã gồm chữ thường, chữ số và _")
         return text
 
-    def _wrong(self, where: Location, key: str, value: Any, expected_en: str, expected_vi: str) -> Any:
+    def _wrong(self, where: Callable[[], Location], key: str, value: Any, expected_en: str, expected_vi: str) -> Any:
         shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-        self.report("E102", where, f"'{key}' must be {expected_en}, not {shown}",
+        self.report("E102", where(), f"'{key}' must be {expected_en}, not {shown}",
                     f"'{key}' phải là {expected_vi}, không phải {shown}")
         return _INVALID
 
     def items(self, cls: type, value: Any, raw: RawMap, key: str) -> tuple:
         if not isinstance(value, list):
-            self._wrong(raw.value_loc(key), key, value, "a list", "một danh sách")
+            self._wrong(lambda: raw.value_loc(key), key, value, "a list", "một danh sách")
             return ()
         built = []
         for i, item in enumerate(value):
-            where = value.item_loc(i) if isinstance(value, RawList) else raw.value_loc(key)
+            # Records locate themselves; only a malformed item needs the list's help.
+            where = item.loc() if isinstance(item, RawMap) else _item_where(value, i, lambda: raw.value_loc(key))()
             obj = self.record(cls, item, where, f"{key}[{i + 1}]")
             if obj is not None:
                 built.append(obj)
         return tuple(built)
 
-    def _strlist(self, f: Any, value: Any, raw: RawMap, key: str, where: Location) -> Any:
+    def _strlist(self, f: Any, value: Any, raw: RawMap, key: str, where: Callable[[], Location]) -> Any:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(";") if v.strip()] if raw.lenient else [value]
         if not isinstance(value, list):
             return self._wrong(where, key, value, "a list of names", "một danh sách tên")
         out = []
         for i, item in enumerate(value):
-            item_where = value.item_loc(i) if isinstance(value, RawList) else where
-            text = self.scalar(STR, f, item, raw.lenient, key, item_where)
+            text = self.scalar(STR, f, item, raw.lenient, key, _item_where(value, i, where))
             if text is not _INVALID:
                 out.append(text)
         return tuple(out)
 
-    def _legal(self, value: Any, raw: RawMap, key: str, where: Location) -> Any:
+    def _legal(self, value: Any, raw: RawMap, key: str, where: Callable[[], Location]) -> Any:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(";") if v.strip()] if raw.lenient else [value]
         if not isinstance(value, list):
             return self._wrong(where, key, value, "a list of legal references", "một danh sách căn cứ pháp lý")
         refs = []
         for i, item in enumerate(value):
-            item_where = value.item_loc(i) if isinstance(value, RawList) else where
+            item_where = _item_where(value, i, where)
             if isinstance(item, RawMap):
-                ref = self.record(LegalRef, item, item_where, f"{key}[{i + 1}]")
+                ref = self.record(LegalRef, item, item_where(), f"{key}[{i + 1}]")
             elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 ref = LegalRef(ref=str(item))
             else:
@@ -205,7 +208,7 @@ class Builder:
                 refs.append(ref)
         return tuple(refs)
 
-    def _baseline(self, value: Any, where: Location) -> Any:
+    def _baseline(self, value: Any, where: Callable[[], Location]) -> Any:
         if not isinstance(value, RawMap):
             return self._wrong(where, "baseline", value, "a mapping of metric: value", "một ánh xạ chỉ số: giá trị")
         pairs = []
@@ -213,7 +216,8 @@ class Builder:
             if metric == "date":
                 pairs.append(("date", str(figure)))
                 continue
-            number = self.scalar(NUMBER, None, figure, value.lenient, f"baseline.{metric}", value.value_loc(metric))
+            number = self.scalar(NUMBER, None, figure, value.lenient, f"baseline.{metric}",
+                                 lambda metric=metric: value.value_loc(metric))
             if number is not _INVALID:
                 pairs.append((str(metric), number))
         return tuple(pairs)
@@ -233,7 +237,7 @@ class Builder:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self._wrong(where, key, raw, "a list", "một danh sách")
+            self._wrong(lambda: where, key, raw, "a list", "một danh sách")
             return []
         out = []
         for i, item in enumerate(raw):
@@ -337,6 +341,12 @@ class Builder:
             hint_vi = f"; có phải ý bạn là '{close[0]}'?" if close else ""
             self.report("E106", where, f"{code} names unknown evidence type '{evidence}'{hint}",
                         f"{code} nêu loại giấy tờ không tồn tại '{evidence}'{hint_vi}")
+
+
+def _item_where(value: Any, i: int, where: Callable[[], Location]) -> Callable[[], Location]:
+    if isinstance(value, RawList):
+        return lambda: value.item_loc(i)
+    return where
 
 
 class _Invalid:

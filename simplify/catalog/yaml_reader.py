@@ -19,9 +19,9 @@ from ..model import Location
 from .raw import YamlList, YamlMap
 
 try:  # libyaml is several times faster; the pure parser is the safe fallback
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -30,6 +30,31 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+
+# The safe resolver only ever types a plain scalar whose first character one
+# of its patterns starts with; every other scalar is a string. Answering those
+# directly keeps PyYAML's exact typing while skipping its regular expressions
+# for the names and texts that make up most of a catalogue.
+_TYPED_FIRST = frozenset(k for k in _SafeLoader.yaml_implicit_resolvers if k)
+
+
+_LETTER_FIRST = frozenset(c for c in _TYPED_FIRST if c.isalpha())
+_BOOL_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
+_NULL_WORDS = frozenset(("null", "Null", "NULL"))
+
+
+class _Loader(_SafeLoader):
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and value:
+            if not implicit[0]:
+                return _STR
+            first = value[0]
+            if first in _LETTER_FIRST:  # only YAML 1.1 booleans and nulls start with a letter
+                return _BOOL if value in _BOOL_WORDS else _NULL if value in _NULL_WORDS else _STR
+            if first not in _TYPED_FIRST:
+                return _STR
+        return super().resolve(kind, value, implicit)
+
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:omap"}
 
 _constructor = yaml.constructor.SafeConstructor()
