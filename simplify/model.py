@@ -108,6 +108,7 @@ class LegalRef:
     title: str | None = spec(doc="Its title, e.g. Luật Hộ tịch")
     date: str | None = spec(kind=DATE, doc="Date it was issued")
     issuer: str | None = spec(doc="Who issued it")
+    location: Location = field(default=NOWHERE, compare=False)
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}" if self.title else self.ref

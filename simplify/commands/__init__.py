@@ -4,4 +4,8 @@ COMMANDS = [
     ("validate", "validate", "validate"),
     ("audit", "audit", "audit"),
     ("cost", "cost", "cost"),
+    ("schema", "schema", "schema"),
+    ("init", "init", "init"),
+    ("graph", "graph", "graph"),
+    ("plan", "plan", "plan"),
 ]

@@ -1,0 +1,1 @@
+"""Files `simplify init` copies into a new catalogue."""
