@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+
+# Tests never touch the user's parse cache; subprocesses inherit this too.
+os.environ["SIMPLIFY_CACHE_DIR"] = tempfile.mkdtemp(prefix="simplify-test-cache-")
 
 DATA = Path(__file__).resolve().parent / "data"
 MINI = DATA / "mini"
