@@ -60,7 +60,7 @@ def audit_document(analysis: Analysis, lang: str = "vi") -> dict[str, Any]:
         "summary": summary(analysis),
         "procedures": [procedure_row(p, analysis.costs[p.code]) for p in catalog.procedures],
         "findings": [f.to_dict(lang) for f in analysis.reported_findings],
-        "targets": [t.to_dict() for t in analysis.targets],
+        "targets": [t.to_dict(lang) for t in analysis.targets],
     }
     if analysis.scenario is not None and analysis.before is not None:
         doc["scenario"] = analysis.scenario.to_dict(summary(analysis.before))

@@ -51,7 +51,7 @@ def target_rows(analysis: Analysis, lang: str) -> list[tuple[str, ...]]:
     for r in analysis.targets:
         status = t("met", lang) if r.met else (t("projected_met", lang) if r.projected_met else t("not_met", lang))
         rows.append((
-            r.title_in(lang),
+            r.title(lang),
             metric_value(r.metric, r.baseline, lang),
             metric_value(r.metric, r.current, lang),
             metric_value(r.metric, r.projected, lang),

@@ -1,0 +1,116 @@
+"""`simplify audit`: the JSON contract, clean machine output, and the human formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MINI, REPO
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+CONTRACT = {
+    "tool": {"name", "version"},
+    "catalog": {"name", "path", "procedures"},
+    "summary": {
+        "procedures", "internal_procedures", "external_procedures", "annual_cost", "internal_annual_cost",
+        "external_annual_cost", "full_online_share", "online_dossier_share", "essential_full_online",
+        "paperless_share", "cashless_share", "contactless_share", "assisted_share", "findings",
+        "potential_annual_saving",
+    },
+    "procedure": {
+        "code", "name", "kind", "subject", "online_level", "volume", "cost_offline", "cost_online",
+        "cost_per_dossier", "annual_cost", "hours_offline", "hours_online", "visits_offline", "visits_online",
+        "elapsed_days",
+    },
+    "finding": {"rule", "name", "severity", "procedure", "step", "evidence", "fee", "message", "annual_saving",
+                "waived", "location"},
+    "location": {"file", "line", "column", "sheet", "cell"},
+    "target": {"id", "metric", "baseline", "current", "projected", "goal", "met", "projected_met", "gap"},
+}
+
+
+def simplify(*args, cwd=MINI.parent):
+    return subprocess.run([sys.executable, "-m", "simplify", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.fixture(scope="module")
+def audit_json():
+    result = simplify("audit", "mini", "--format", "json", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_stdout_is_clean_json_with_every_contract_key(audit_json):
+    doc = json.loads(audit_json)  # nothing but JSON on stdout: no progress, no log lines
+    assert set(doc) >= {"tool", "catalog", "summary", "procedures", "findings", "targets"}
+    for section in ("tool", "catalog", "summary"):
+        assert set(doc[section]) >= CONTRACT[section], section
+    assert all(set(p) >= CONTRACT["procedure"] for p in doc["procedures"])
+    assert all(set(f) >= CONTRACT["finding"] and set(f["location"]) >= CONTRACT["location"] for f in doc["findings"])
+    assert all(set(t) >= CONTRACT["target"] for t in doc["targets"])
+
+
+def test_mini_figures_in_the_contract(audit_json):
+    doc = json.loads(audit_json)
+    s = doc["summary"]
+    assert (s["annual_cost"], s["internal_annual_cost"], s["online_dossier_share"]) == (450_200_000, 24_000_000, 0.4)
+    assert s["essential_full_online"] is None  # a share over an empty set is null
+    assert s["findings"] == 11
+    birth = doc["procedures"][0]
+    assert (birth["cost_offline"], birth["cost_online"], birth["cost_per_dossier"], birth["visits_offline"]) == (
+        458_500, 335_500, 397_000, 3)
+    found = [(f["rule"], f["procedure"], f["evidence"] or f["step"] or "") for f in doc["findings"]]
+    assert found == [
+        ("DOC001", "1.000001", "cccd"), ("ONCE001", "1.000001", "cccd"), ("PROC001", "1.000001", ""),
+        ("STEP001", "1.000001", "receive"), ("DOC003", "1.000002", "giay_khai_sinh"), ("LINK001", "1.000002", ""),
+        ("ONCE002", "1.000002", "giay_khai_sinh"), ("PROC001", "1.000002", ""), ("STEP001", "1.000002", "submit"),
+        ("PROC001", "2.000003", ""), ("PROC003", "2.000003", ""),
+    ]
+    once = next(f for f in doc["findings"] if f["rule"] == "ONCE001")
+    assert once["annual_saving"] == 124_500_000
+    assert once["location"] == {"file": "procedures/1.000001-khai-sinh.yaml", "line": 37, "column": 5,
+                                "sheet": None, "cell": None}
+    cut = next(t for t in doc["targets"] if t["id"] == "internal-procedures-cut")
+    assert (cut["baseline"], cut["current"], cut["goal"], cut["met"]) == (2, 1, 1, True)
+
+
+def test_golden_json(audit_json):
+    golden = GOLDEN / "audit.mini.en.json"
+    doc = json.loads(audit_json)
+    doc["catalog"]["path"] = "mini"
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if os.environ.get("SIMPLIFY_UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("table", ["Ví dụ nhỏ: 3 thủ tục", "Phát hiện (11)", "450.200.000", "Mục tiêu"]),
+    ("markdown", ["# Danh mục: Ví dụ nhỏ", "| ONCE001 |", "```mermaid", "124.500.000"]),
+])
+def test_human_formats_in_vietnamese(fmt, expected):
+    result = simplify("audit", "mini", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    for text in expected:
+        assert text in result.stdout
+
+
+def test_english_and_output_file(tmp_path):
+    out = tmp_path / "audit.md"
+    result = simplify("audit", "mini", "--format", "markdown", "--lang", "en", "--output", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    assert "Potential annual saving" in out.read_text(encoding="utf-8")
+
+
+def test_invalid_catalogue_exits_2_without_traceback(tmp_path):
+    (tmp_path / "catalog.yaml").write_text("name: [x\n", encoding="utf-8")
+    result = simplify("audit", str(tmp_path), "--format", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "catalog.yaml:2:1: E101" in result.stderr and "Traceback" not in result.stderr
