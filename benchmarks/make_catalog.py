@@ -392,7 +392,7 @@ def _make_evidence_types(rng: random.Random, count: int):
         if rng.random() < 0.3:
             ev["name_en"] = f"{prefix_en} {_ascii(obj)}"
         # Mostly certificates are held in a database; ~10% of all types in the end.
-        if dbs and ((family == "cert" and rng.random() < 0.18) or (family != "cert" and rng.random() < 0.01)):
+        if dbs and ((family == "cert" and rng.random() < 0.22) or (family != "cert" and rng.random() < 0.01)):
             ev["held_in"] = rng.choice(dbs)
         evidence.append(ev)
         # Zipf-like popularity: a few types are asked for everywhere, most rarely.
@@ -612,7 +612,7 @@ def generate(n: int, seed: int) -> dict:
     skeletons = []
     for number in numbers:
         ministry = MINISTRIES[bisect.bisect_right(ministry_weights, rng.random() * ministry_weights[-1])]
-        mname, tag, _, department, _, sectors = ministry
+        tag, sectors = ministry[1], ministry[5]
         sector = rng.choice(list(sectors))
         internal = rng.random() < 0.15
         level = _weighted(rng, {"central": 30, "province": 45, "commune": 25})
@@ -748,6 +748,7 @@ def generate(n: int, seed: int) -> dict:
 # change their meaning; anything else is written double-quoted (JSON is valid YAML).
 _PLAIN = re.compile(r"[^\W\d_][^\x00-\x1f\x7f-\x9f:#\u2028\u2029\ufeff]*")
 _FLOW_ITEM = re.compile(r"[a-z][a-z0-9_]*")
+_UNSAFE_IN_QUOTES = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
 _RESERVED = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 _str_cache: dict = {}
 
@@ -772,7 +773,8 @@ def _scalar(v) -> str:
         out = _str_cache.get(v)
         if out is None:
             plain = _PLAIN.fullmatch(v) and not v[-1].isspace() and v.lower() not in _RESERVED
-            out = v if plain else json.dumps(v, ensure_ascii=False)
+            # YAML folds NEL and the Unicode line separators even inside quotes: escape them.
+            out = v if plain else json.dumps(v, ensure_ascii=bool(_UNSAFE_IN_QUOTES.search(v)))
             if len(_str_cache) < 200_000:
                 _str_cache[v] = out
         return out
@@ -925,13 +927,16 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     def write(self, filename, arcname=None, *args, **kwargs):
         info = self._info(arcname or Path(filename).name)
-        with open(filename, "rb") as src, self.open(info, "w", force_zip64=True) as dst:
+        # Known size up front: zip64 headers only when needed (some readers choke on them).
+        info.file_size = Path(filename).stat().st_size
+        with open(filename, "rb") as src, self.open(info, "w") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def write_workbook(data: dict, path) -> Path:
     """Write the Excel form (one sheet per table, English headers) with openpyxl's write-only mode."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.writer.excel import ExcelWriter
 
     path = Path(path)
@@ -944,6 +949,12 @@ def write_workbook(data: dict, path) -> Path:
         ws = wb.create_sheet(title)
         ws.append(columns)
         for row in rows:
+            for i, v in enumerate(row):
+                if isinstance(v, str) and v.startswith("="):
+                    # openpyxl would store it as a live formula; keep it text.
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.data_type = "s"
+                    row[i] = cell
             ws.append(row)
     # ExcelWriter instead of wb.save(): save() resets `modified` to now.
     with _FixedTimeZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
