@@ -78,7 +78,9 @@ def critical_path(steps: tuple[Step, ...]) -> list[str]:
         prev = max(preds, key=lambda p: (best[p], -position[p]), default=None)
         best[node] = step.days + (best[prev] if prev is not None else 0.0)
         back[node] = prev
-    end = max(order, key=lambda n: (best[n], -position[n]))
+    # The path ends at a final step, so zero-day steps at the end (receiving the result) are on it.
+    succ = successors(steps)
+    end = max((n for n in order if not succ[n]), key=lambda n: (best[n], -position[n]))
     path = [end]
     while back[path[-1]] is not None:
         path.append(back[path[-1]])

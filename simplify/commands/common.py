@@ -34,7 +34,10 @@ def print_diagnostics(diags: list[Diagnostic], lang: str = "vi", quiet: bool = F
 def run_app(app: typer.Typer) -> None:
     """Run the typer app; turn problems into exit 2 without a traceback."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode click returns a typer.Exit's code instead of raising it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except InputError as error:
         try:
             fail_input(error, _lang_from_argv())
@@ -58,7 +61,9 @@ def run_app(app: typer.Typer) -> None:
 def click_exceptions() -> tuple[type[BaseException], ...]:
     import click
 
-    return (click.ClickException, click.exceptions.Abort)
+    # Typer 0.29+ vendors its own copy of click: its usage errors are not click's.
+    typer_click = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    return (click.ClickException, click.exceptions.Abort, typer_click)
 
 
 def _lang_from_argv() -> str:
