@@ -163,6 +163,9 @@ def _procedure_file(file: Path, rel: str, limits: Limits, builder: Builder, cach
     raw, problems = read_yaml(data, rel, limits)
     before = len(builder.diagnostics)
     p = builder.procedure(raw, Location(rel, 1, 1)) if raw is not None else None
+    if raw is None and not problems:  # a save cut short must not make a procedure vanish silently
+        builder.report("E101", Location(rel, 1, 1), "the file is empty: it holds no procedure",
+                       "tệp rỗng: không chứa thủ tục nào")
     found = problems + builder.diagnostics[before:]
     del builder.diagnostics[before:]
     diags.extend(found)

@@ -10,7 +10,7 @@ an alias bomb is refused after a bounded amount of work.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -43,7 +43,14 @@ _BOOL_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE o
 _NULL_WORDS = frozenset(("null", "Null", "NULL"))
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
 class _Loader(_SafeLoader):
+    max_depth = 64
+
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and value:
             if not implicit[0]:
@@ -55,9 +62,35 @@ class _Loader(_SafeLoader):
                 return _STR
         return super().resolve(kind, value, implicit)
 
+
+class _DepthGuardLoader(_Loader):
+    # libyaml's composer recurses in C, one call per level, and is killed by the
+    # C stack (a segmentation fault, not an exception) near 30,000 levels: a
+    # 60 kB file of brackets. Both composers call descend_resolver for every
+    # node before composing it, so the nesting is counted there and refused.
+    # A level takes at least one character, so only files longer than
+    # GUARD_FROM characters need this (it costs two calls a node).
+    _depth = 0
+
+    def descend_resolver(self, parent, index):
+        self._depth += 1
+        if self._depth > self.max_depth + 1:
+            raise _TooDeep(parent.start_mark if parent is not None else None)
+
+    def ascend_resolver(self):
+        self._depth -= 1
+
+
+GUARD_FROM = 5_000
+
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:omap"}
 
 _constructor = yaml.constructor.SafeConstructor()
+
+
+# Both composing (in C) and converting (in Python) recurse once per level; past
+# this, --max-depth is not honoured, so that no file can exhaust either stack.
+MAX_DEPTH_CEILING = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +144,30 @@ def read_yaml(data: bytes, file: str, limits: Limits = Limits()) -> tuple[object
     text, problem = decode(data, file)
     if problem is not None:
         return None, [problem]
+    if limits.max_depth > MAX_DEPTH_CEILING:
+        limits = replace(limits, max_depth=MAX_DEPTH_CEILING)
+    loader = (_DepthGuardLoader if len(text) > GUARD_FROM else _Loader)(text)
+    loader.max_depth = limits.max_depth
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()
+    except _TooDeep as exc:
+        where = Location(file, exc.mark.line + 1, exc.mark.column + 1) if exc.mark else Location(file, 1, 1)
+        return None, [_too_deep(where, limits)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         return None, [diag("E101", where, f"YAML syntax: {what}", f"lỗi cú pháp YAML: {what}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, e.g. a control character
+        where = _offset_location(text, exc.position, file)
+        return None, [diag("E101", where, f"YAML: the control character U+{exc.character:04X} is not allowed; delete it",
+                           f"lỗi YAML: không được dùng ký tự điều khiển U+{exc.character:04X}; hãy xóa nó")]
     except yaml.YAMLError as exc:
         return None, [diag("E101", Location(file, 1, 1), f"YAML: {exc}", f"lỗi YAML: {exc}")]
     except RecursionError:
         return None, [_too_deep(Location(file, 1, 1), limits)]
+    finally:
+        loader.dispose()
     if node is None:
         return None, []
     budget = [len(text) + 10_000]  # an honest file expands to no more nodes than it has characters
@@ -133,12 +179,19 @@ def read_yaml(data: bytes, file: str, limits: Limits = Limits()) -> tuple[object
         return None, [_too_deep(Location(file, 1, 1), limits)]
 
 
+def _offset_location(text: str, offset: int, file: str) -> Location:
+    """The line and column of a byte offset into the UTF-8 text (libyaml counts in bytes)."""
+    head = text.encode("utf-8")[:offset].decode("utf-8", "ignore")
+    return Location(file, head.count("\n") + 1, len(head) - head.rfind("\n"))
+
+
 def _too_deep(where: Location, limits: Limits) -> Diagnostic:
+    raise_it = limits.max_depth < MAX_DEPTH_CEILING
     return diag(
         "E108",
         where,
-        f"nesting deeper than {limits.max_depth} levels (raise it with --max-depth)",
-        f"lồng nhau sâu hơn {limits.max_depth} cấp (nâng bằng --max-depth)",
+        f"nesting deeper than {limits.max_depth} levels" + (" (raise it with --max-depth)" if raise_it else ""),
+        f"lồng nhau sâu hơn {limits.max_depth} cấp" + (" (nâng bằng --max-depth)" if raise_it else ""),
     )
 
 
@@ -203,16 +256,15 @@ def _scalar(node, file: str):
         return None
     if tag == _BOOL:
         return value.lower() in ("yes", "true", "on", "y")
-    if tag == _INT:
+    if tag == _INT or tag == _FLOAT:
         try:
-            return int(value)
+            return int(value) if tag == _INT else float(value)
         except ValueError:
-            return _constructor.construct_yaml_int(node)
-    if tag == _FLOAT:
-        try:
-            return float(value)
-        except ValueError:
-            return _constructor.construct_yaml_float(node)
+            pass
+        try:  # the YAML 1.1 spellings: 0x1F, 1_000, 190:20:30, .inf
+            return _constructor.construct_yaml_int(node) if tag == _INT else _constructor.construct_yaml_float(node)
+        except ValueError:  # `!!int abc`, `0x_`, more digits than Python converts: the builder says what it wanted
+            return value
     if tag == _TIMESTAMP:
         return value  # dates stay as written: they are labels here, not arithmetic
     raise _Refused(_unsupported_tag(node, file))
