@@ -41,10 +41,13 @@ def _root(
 
 
 def _register() -> None:
+    """Attach every command once (tests call `main` many times in one process)."""
     import importlib
 
     from .commands import COMMANDS
 
+    if app.registered_commands:
+        return
     for name, module, function in COMMANDS:
         mod = importlib.import_module(f".commands.{module}", __package__)
         app.command(name)(getattr(mod, function))

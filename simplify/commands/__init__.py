@@ -8,4 +8,10 @@ COMMANDS = [
     ("init", "init", "init"),
     ("graph", "graph", "graph"),
     ("plan", "plan", "plan"),
+    ("check", "check", "check"),
+    ("diff", "diff", "diff"),
+    ("convert", "convert", "convert"),
+    ("report", "report", "report"),
+    ("rules", "rules", "rules"),
+    ("rule", "rules", "rule"),
 ]
