@@ -82,8 +82,12 @@ def online_level(p: Procedure) -> str:
     return "none"
 
 
-def procedure_cost(p: Procedure, cm: CostModel) -> ProcedureCost:
-    """The cost of one procedure per channel, per dossier and per year."""
+def procedure_cost(p: Procedure, cm: CostModel, *, days: bool = True) -> ProcedureCost:
+    """The cost of one procedure per channel, per dossier and per year.
+
+    `days=False` leaves out the step graph's elapsed time (reported as 0) for
+    callers that only price measures, thousands of times a run.
+    """
     hourly = cm.hourly(p.subject or "citizen")
     applicant = [s for s in p.steps if s.actor == "applicant"]
     cert_visit = 1 if any(d.certified and d.copies >= 1 for d in p.documents) else 0
@@ -116,7 +120,7 @@ def procedure_cost(p: Procedure, cm: CostModel) -> ProcedureCost:
         volume=volume,
         annual_cost=per_dossier * volume,
         online_level=online_level(p),
-        elapsed_days=elapsed_days(p.steps),
+        elapsed_days=elapsed_days(p.steps) if days else 0.0,
     )
 
 

@@ -1,0 +1,131 @@
+"""`simplify rules` lists the rules of the packs; `simplify rule CODE` explains one."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from ..options import Lang, LangOpt, RulesOpt
+from .common import EXIT_INPUT, emit
+
+_WORDS = {
+    "code": ("Mã", "Code"),
+    "name": ("Tên", "Name"),
+    "target": ("Áp dụng cho", "Target"),
+    "title": ("Tiêu đề", "Title"),
+    "message": ("Thông điệp", "Message"),
+    "when": ("Điều kiện", "When"),
+    "why": ("Vì sao", "Why"),
+    "basis": ("Căn cứ pháp lý", "Legal basis"),
+    "measure": ("Biện pháp", "Measure"),
+    "example": ("Ví dụ", "Example"),
+    "pack": ("Gói quy tắc", "Rule pack"),
+    "no_measure": ("không có (chỉ nêu vấn đề)", "none (the finding only reports)"),
+    "rules": ("Quy tắc", "Rules"),
+    "document": ("giấy tờ", "document"),
+    "step": ("bước", "step"),
+    "fee": ("phí, lệ phí", "fee"),
+    "procedure": ("thủ tục", "procedure"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    vi, en = _WORDS[key]
+    return vi if lang == "vi" else en
+
+
+class RulesFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def rules(
+    extra: RulesOpt = None,
+    lang: LangOpt = Lang.vi,
+    format: Annotated[RulesFormat, typer.Option("--format", help="table (for people) or json.")] = RulesFormat.table,
+) -> None:
+    """List the rules of the built-in and --rules packs: code, name, severity, target, title."""
+    from ..i18n import t
+    from ..rules.engine import load_rules
+
+    found = sorted(load_rules(list(extra or [])), key=lambda r: r.code)
+    if format is RulesFormat.json:
+        rows = [{"code": r.code, "name": r.name, "severity": r.severity, "target": r.target,
+                 "title": r.heading(lang.value), "measure": r.measure.to_yaml() if r.measure else None}
+                for r in found]
+        emit(json.dumps(rows, ensure_ascii=False, indent=2), None)
+        return
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = Console(file=out, width=160, highlight=False, color_system=None, emoji=False)
+    table = Table(title=f"{_w('rules', lang.value)} ({len(found)})", title_justify="left")
+    for key in ("code", "name", "severity", "target", "title"):
+        table.add_column(t(key, lang.value) if key == "severity" else _w(key, lang.value), overflow="fold")
+    for r in found:
+        table.add_row(r.code, r.name, t(r.severity, lang.value), _w(r.target, lang.value), r.heading(lang.value))
+    console.print(table)
+    emit(out.getvalue(), None)
+
+
+def rule(
+    code: Annotated[str, typer.Argument(help="Rule code, e.g. DOC001.")],
+    extra: RulesOpt = None,
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """Explain one rule: what it finds, why, its legal basis, its measure and an example."""
+    from ..rules.engine import load_rules
+
+    found = load_rules(list(extra or []))
+    by_code = {r.code: r for r in found}
+    chosen = by_code.get(code.strip().upper())
+    if chosen is None:
+        close = difflib.get_close_matches(code.upper(), list(by_code), n=1, cutoff=0.5)
+        hint = (f"; có phải ý bạn là {close[0]}?" if lang is Lang.vi else f"; did you mean {close[0]}?") if close else ""
+        line = (f"không có quy tắc {code}{hint} (xem `simplify rules`)" if lang is Lang.vi
+                else f"no rule {code}{hint} (see `simplify rules`)")
+        sys.stderr.write(line + "\n")
+        raise typer.Exit(EXIT_INPUT)
+    emit(explain(chosen, lang.value), None)
+
+
+def explain(r, lang: str) -> str:
+    """A rule's documentation, with the same headings for every rule."""
+    from ..i18n import t
+
+    def section(key: str, body: str) -> list[str]:
+        return ["", f"{_w(key, lang)}:"] + ["  " + line for line in body.splitlines()]
+
+    lines = [f"{r.code} {r.name}", r.heading(lang), "",
+             f"{t('severity', lang)}: {t(r.severity, lang)} · {_w('target', lang)}: {_w(r.target, lang)}"
+             f" · {_w('pack', lang)}: {_shown_location(r.location)}"]
+    lines += section("message", r.message.get(lang))
+    lines += section("when", r.when_source)
+    if r.why:
+        lines += section("why", r.why.get(lang))
+    if r.basis:
+        lines += section("basis", "\n".join(f"- {b}" for b in r.basis))
+    lines += section("measure", r.measure.describe(lang) if r.measure else _w("no_measure", lang))
+    if r.example:
+        lines += section("example", r.example.rstrip())
+    return "\n".join(lines)
+
+
+def _shown_location(where) -> str:
+    """The pack's place, relative to the working folder when it lies below it."""
+    import os
+    from dataclasses import replace
+
+    if where.file and os.path.isabs(where.file):
+        relative = os.path.relpath(where.file)
+        if not relative.startswith(".."):
+            return str(replace(where, file=relative))
+    return str(where)
