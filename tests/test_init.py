@@ -29,3 +29,21 @@ def test_init_refuses_a_non_empty_folder(tmp_path):
     assert result.returncode == 2
     assert "E101" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_a_catalogue_with_its_own_rules_is_analysed_with_them(tmp_path):
+    import json
+
+    target = tmp_path / "new"
+    assert run("init", str(target)).returncode == 0
+    cost_model = target / "rules" / "cost_model.yaml"
+    cost_model.write_text(cost_model.read_text(encoding="utf-8").replace("citizen: 44000", "citizen: 100000"),
+                          encoding="utf-8")
+    result = run("audit", str(target), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    # the example: 0.5 h submitting + 0.25 h form + 1 visit of 2 h, at the local 100,000 an hour
+    p = doc["procedures"][0]
+    assert p["hours_offline"] == 2.75 and p["cost_offline"] == 2.75 * 100_000 + 30_000 + 10_000
+    cost = run("cost", str(target), "--format", "json")
+    assert json.loads(cost.stdout)[0]["cost_offline"] == p["cost_offline"]

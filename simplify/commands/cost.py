@@ -36,11 +36,12 @@ def cost(
     from ..cost import catalog_costs
     from ..report import cost_table
     from ..settings import load_cost_model
+    from .pipeline import in_folder, settings_folder
 
     if sort is not None and sort not in COLUMNS:
         raise typer.BadParameter(f"unknown column '{sort}'; choose one of {', '.join(COLUMNS)}", param_hint="--sort")
     catalog = load(path, progress=not no_progress, lang=lang.value, quiet=quiet)
-    model = load_cost_model(cost_model)
+    model = load_cost_model(cost_model or in_folder(settings_folder(path), "cost_model.yaml"))
     rows = cost_table.rows(catalog, catalog_costs(catalog, model))
     if scenario is not None:
         from ..scenario import apply_scenario, load_scenario

@@ -34,15 +34,26 @@ class Request:
     quiet: bool = False
 
 
+def settings_folder(path: Path) -> Path | None:
+    """The catalogue's own rules/ folder (as `simplify init` makes it), which replaces the built-in one."""
+    local = path / "rules"
+    return local if path.is_dir() and local.is_dir() else None
+
+
+def in_folder(folder: Path | None, name: str) -> Path | None:
+    return folder / name if folder is not None and (folder / name).is_file() else None
+
+
 def load_settings(request: Request, catalog) -> Settings:
     """Rule packs, cost model, targets and baseline metrics for `catalog`."""
     from ..rules.engine import load_rules, select_rules
     from ..settings import load_cost_model
     from ..targets import load_targets
 
-    cost_model = load_cost_model(request.cost_model)
-    rules = select_rules(load_rules(list(request.rules)), request.select, request.ignore)
-    targets = load_targets(request.targets)
+    base = settings_folder(request.path)
+    cost_model = load_cost_model(request.cost_model or in_folder(base, "cost_model.yaml"))
+    rules = select_rules(load_rules(list(request.rules), base), request.select, request.ignore)
+    targets = load_targets(request.targets or in_folder(base, "targets.yaml"))
     baseline_metrics = None
     if request.baseline:
         from ..baseline import baseline_metrics as metrics_of, load_baseline

@@ -34,12 +34,15 @@ PACK_SUFFIXES = (".yaml", ".yml")
 _SET_ACTION = {"procedure": "set_procedure", "step": "set_step", "document": "set_document", "fee": "set_fee"}
 
 
-def load_rules(extra: list[Path] | None = None) -> tuple[Rule, ...]:
-    """The rules of the default packs and of `extra` folders or files; InputError (E201) if any is invalid."""
+def load_rules(extra: list[Path] | None = None, base: Path | None = None) -> tuple[Rule, ...]:
+    """The rules of the packs in `base` (default: the built-in rules/) and of `extra` folders or files.
+
+    InputError (E201) if any pack is invalid.
+    """
     problems = []
     rules: list[Rule] = []
     seen: dict[str, Location] = {}
-    for path, explicit in _pack_files(extra or []):
+    for path, explicit in _pack_files(extra or [], base or defaults_dir()):
         try:
             raw = read_yaml_file(path, "E201")
         except InputError as error:
@@ -60,9 +63,9 @@ def load_rules(extra: list[Path] | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _pack_files(extra: list[Path]) -> list[tuple[Path, bool]]:
+def _pack_files(extra: list[Path], base: Path) -> list[tuple[Path, bool]]:
     """Pack files to read, and whether each was named on its own (then it must be a pack)."""
-    files = [(p, False) for p in sorted(defaults_dir().iterdir()) if p.suffix in PACK_SUFFIXES]
+    files = [(p, False) for p in sorted(base.iterdir()) if p.suffix in PACK_SUFFIXES]
     for path in extra:
         if path.is_dir():
             files += [(p, False) for p in sorted(path.iterdir()) if p.suffix in PACK_SUFFIXES and p.is_file()]
