@@ -116,7 +116,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Annual supply cost = the sum over the procedures asking for it of dossiers a year × (copying, certification "
         "and other cash of the document + its hours × the hourly value); certification trips not included.",
     ),
-    "number": ("STT", "#"),
     "measure": ("Biện pháp", "Measure"),
     "cumulative": ("Lũy kế", "Cumulative"),
     "no_measures": ("Không có biện pháp nào.", "No measures."),
