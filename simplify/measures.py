@@ -13,12 +13,12 @@ what a catalogue file could not.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog.build import Builder, fields_of
 from .catalog.raw import RawMap
-from .model import NOWHERE, Catalog, Document, Fee, Location, Procedure, Step, first_applicant_step, resolve_procedure
+from .model import NOWHERE, Catalog, Document, Fee, Location, Procedure, Step, evolve, first_applicant_step, resolve_procedure
 
 ACTIONS = (
     "abolish", "merge", "remove_document", "set_document", "remove_step", "set_step",
@@ -286,13 +286,13 @@ def _chosen(p: Procedure, m: Measure) -> list[bool]:
 
 
 def _remove_document(p: Procedure, m: Measure) -> Procedure:
-    return replace(p, documents=tuple(d for d, hit in zip(p.documents, _chosen(p, m)) if not hit))
+    return evolve(p, documents=tuple(d for d, hit in zip(p.documents, _chosen(p, m)) if not hit))
 
 
 def _set_document(p: Procedure, m: Measure) -> Procedure:
     values = typed_values(m)[0]
-    docs = tuple(replace(d, **values) if hit else d for d, hit in zip(p.documents, _chosen(p, m)))
-    return replace(p, documents=docs)
+    docs = tuple(evolve(d, **values) if hit else d for d, hit in zip(p.documents, _chosen(p, m)))
+    return evolve(p, documents=docs)
 
 
 def _remove_step(p: Procedure, m: Measure) -> Procedure:
@@ -305,28 +305,28 @@ def _remove_step(p: Procedure, m: Measure) -> Procedure:
         inherited = [a for a in s.after if a != gone.id] + [a for a in gone.after or () if a not in s.after]
         return tuple(inherited)
 
-    steps = tuple(replace(s, after=after(s)) for s in p.steps if s.id != gone.id)
-    docs = tuple(replace(d, step=None) if d.step == gone.id else d for d in p.documents)
+    steps = tuple(evolve(s, after=after(s)) for s in p.steps if s.id != gone.id)
+    docs = tuple(evolve(d, step=None) if d.step == gone.id else d for d in p.documents)
     waivers = tuple(w for w in p.waivers if w.step != gone.id)
-    return replace(p, steps=steps, documents=docs, waivers=waivers)
+    return evolve(p, steps=steps, documents=docs, waivers=waivers)
 
 
 def _set_step(p: Procedure, m: Measure) -> Procedure:
     values = typed_values(m)[0]
-    return replace(p, steps=tuple(replace(s, **values) if s.id == m.step else s for s in p.steps))
+    return evolve(p, steps=tuple(evolve(s, **values) if s.id == m.step else s for s in p.steps))
 
 
 def _remove_fee(p: Procedure, m: Measure) -> Procedure:
-    return replace(p, fees=tuple(f for f in p.fees if f.name != m.fee))
+    return evolve(p, fees=tuple(f for f in p.fees if f.name != m.fee))
 
 
 def _set_fee(p: Procedure, m: Measure) -> Procedure:
     values = typed_values(m)[0]
-    return replace(p, fees=tuple(replace(f, **values) if f.name == m.fee else f for f in p.fees))
+    return evolve(p, fees=tuple(evolve(f, **values) if f.name == m.fee else f for f in p.fees))
 
 
 def _set_procedure(p: Procedure, m: Measure) -> Procedure:
-    return replace(p, **typed_values(m)[0])
+    return evolve(p, **typed_values(m)[0])
 
 
 _EDITS = {
@@ -349,10 +349,10 @@ def _merged(dropped: Procedure, consumer: Procedure) -> Procedure:
     for d in dropped.documents:
         if d.evidence not in asked and d.evidence not in issued:
             asked.add(d.evidence)
-            added.append(replace(d, step=at))
+            added.append(evolve(d, step=at))
     kept = tuple(d for d in consumer.documents if d.evidence not in issued)
     # What the dropped procedure issued for others is now issued by the merged one.
     outputs = consumer.outputs + tuple(
         o for o in dropped.outputs if o.evidence not in {x.evidence for x in consumer.outputs}
     )
-    return replace(consumer, documents=kept + tuple(added), outputs=outputs)
+    return evolve(consumer, documents=kept + tuple(added), outputs=outputs)
