@@ -1,0 +1,513 @@
+"""Read the Excel form of a catalogue (spec section 6) into the model, safely.
+
+Before python-calamine sees a workbook, `inspect_workbook` looks at it as a
+zip without trusting it: the file's size, each member's declared and real
+unpacked size and compression ratio, XML entity declarations, and the grid
+each sheet spans. calamine lays a sheet out as one dense grid from A1 to its
+farthest cell and aborts the whole process when that allocation fails, so a
+5 kB file with one value at XFD1048576 would take the machine down; cells
+are therefore only accepted in the shape every spreadsheet program writes
+(`<c r="B12" ...>`, one `r`, no namespace prefix) and the grid is bounded.
+Then each sheet's header is matched to the model's keys or the accepted
+Vietnamese headings (accents and case ignored), each row becomes the raw
+record the YAML reader would make (`CellMap`, located to its cells), child
+rows are grouped under their procedure, and the shared `Builder` builds and
+validates them, so every rule of the spec is written once for both forms.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import html
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, diag
+from ..model import Catalog, Location, format_fields
+from .build import Builder, check_unique_codes
+from .convert import CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, PROCEDURES, TABLES, Table, fold
+from .raw import CellList, CellMap, cell_list, cell_map
+from .yaml_reader import Limits, nfc
+
+PACKED_FACTOR = 20      # the workbook file may be 20 x --max-file-size (200 MB by default)
+UNPACKED_FACTOR = 50    # and unpack to 50 x --max-file-size (500 MB; the 20,000-procedure workbook is 105 MB)
+MAX_MEMBERS = 10_000
+MAX_RATIO = 100         # spreadsheet XML compresses 5 to 15 times; a bomb, thousands of times
+RATIO_FLOOR = 1 << 20   # only members unpacking to more than this are judged by their ratio
+MAX_SHEET_CELLS = 20_000_000  # calamine's grid takes 32 bytes a cell: about 640 MB at most
+_CHUNK = 1 << 22
+
+# A cell as spreadsheet programs write it, its reference captured; any other
+# start of a cell (attributes first, a second `r`, no `r`) matches the second
+# branch and captures nothing. A quoted attribute value may hold `>`.
+_CELL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"'
+                   rb'(?=(?:[^>"\'\s]++|\s(?!r\s*=)|"[^"]*+"|\'[^\']*+\')*+>)|<c[\s>]')
+_PREFIXED_CELL = re.compile(rb":c[\s>]")
+_ENTITY_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+# -- the zip, before calamine ----------------------------------------------------
+
+# What can be wrong with one part of the zip: (code, English, Vietnamese), filled in by `_inspect_members`.
+_MEMBER_PROBLEMS = {
+    "size": ("E108", "{part} unpacks past what the workbook may hold, {limit:,} bytes (raise it with --max-file-size)",
+             "{part} giải nén vượt quá dung lượng cho phép của bảng tính, {limit:,} byte (nâng bằng --max-file-size)"),
+    "declared": ("E108", "a zip bomb: {part} holds {size:,} bytes but declares {declared:,}",
+                 "zip bomb: {part} chứa {size:,} byte nhưng khai báo {declared:,}"),
+    "entities": ("E108", "{part} declares XML entities (<!DOCTYPE, <!ENTITY), which a workbook never needs",
+                 "{part} khai báo thực thể XML (<!DOCTYPE, <!ENTITY), điều bảng tính không bao giờ cần"),
+    "cells": ("E101", "{part} writes cells in an unusual way (not <c r=\"A1\" ...); open and save the workbook in Excel or LibreOffice",
+              "{part} ghi ô theo cách bất thường (không phải <c r=\"A1\" ...); hãy mở và lưu lại bằng Excel hoặc LibreOffice"),
+    "grid": ("E108", "{part} spans {rows:,} rows x {columns:,} columns, over the limit of {cells:,} cells; delete the far-away cells",
+             "{part} trải trên {rows:,} dòng x {columns:,} cột, vượt giới hạn {cells:,} ô; hãy xóa các ô nằm quá xa"),
+}
+
+
+def inspect_workbook(path: Path, limits: Limits) -> list[Diagnostic]:
+    """Reasons not to hand `path` to calamine: not an xlsx (E101), too large or hostile (E108)."""
+    where = Location(path.name)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return [diag("E101", where, f"cannot read the file: {exc.strerror}", f"không đọc được tệp: {exc.strerror}")]
+    packed, unpacked = PACKED_FACTOR * limits.max_file_bytes, UNPACKED_FACTOR * limits.max_file_bytes
+    if size > packed:
+        return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _inspect_members(archive, where, unpacked)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError,
+            ValueError, OSError) as exc:
+        return [diag("E101", where,
+                     f"not an Excel .xlsx workbook ({exc}); save it as .xlsx (Excel Workbook), without a password",
+                     f"không phải bảng tính Excel .xlsx ({exc}); hãy lưu dưới dạng .xlsx (Excel Workbook), không đặt mật khẩu")]
+
+
+def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int) -> list[Diagnostic]:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        return [diag("E108", where, f"the zip holds {len(infos):,} parts, over the limit of {MAX_MEMBERS:,}",
+                     f"tệp zip chứa {len(infos):,} phần, vượt giới hạn {MAX_MEMBERS:,}")]
+    declared = sum(i.file_size for i in infos)
+    if declared > unpacked:
+        return [_too_large(where, f"the workbook unpacks to {declared:,} bytes",
+                           f"bảng tính giải nén ra {declared:,} byte", unpacked)]
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            return [diag("E108", where, f"a zip bomb: {info.filename} unpacks to {ratio:,} times its size",
+                         f"zip bomb: {info.filename} giải nén ra gấp {ratio:,} lần kích thước")]
+    sheets = _sheet_parts(archive)
+    left = unpacked
+    for info in infos:
+        # Open with the budget as the size, so a member that holds more than it declares is read as far as the budget.
+        probe = copy.copy(info)
+        probe.file_size = left + 1
+        with archive.open(probe) as stream:
+            size, rows, columns, problem = _scan(stream, left, cells=_may_hold_cells(info.filename))
+        left -= size
+        if problem is None and size != info.file_size:
+            problem = "declared"
+        if problem is None and rows * columns > MAX_SHEET_CELLS:
+            problem = "grid"
+        if problem is not None:
+            code, en, vi = _MEMBER_PROBLEMS[problem]
+            sheet = sheets.get(info.filename)
+            facts = dict(size=size, declared=info.file_size, rows=rows, columns=columns, limit=unpacked,
+                         cells=MAX_SHEET_CELLS, name=info.filename, sheet=sheet)
+            part_en = info.filename if sheet is None else "sheet {sheet} ({name})".format(**facts)
+            part_vi = info.filename if sheet is None else "trang {sheet} ({name})".format(**facts)
+            here = where if sheet is None else Location(where.file, sheet=sheet)
+            return [diag(code, here, en.format(part=part_en, **facts), vi.format(part=part_vi, **facts))]
+    return []
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Zip part -> sheet name, as far as workbook.xml and its relationships tell; only to name parts in messages."""
+    def small(name: str) -> str:
+        try:
+            info = archive.getinfo(name)
+        except KeyError:
+            return ""
+        return archive.read(info).decode("utf-8", "replace") if info.file_size <= RATIO_FLOOR else ""
+
+    targets = {}
+    for tag in re.findall(r"<Relationship\b[^>]*>", small("xl/_rels/workbook.xml.rels")):
+        rel_id, target = re.search(r'\bId="([^"]*)"', tag), re.search(r'\bTarget="([^"]*)"', tag)
+        if rel_id and target:
+            path = target.group(1)  # resolved as calamine does
+            targets[rel_id.group(1)] = path[1:] if path.startswith("/xl/") else path if path.startswith("xl/") else f"xl/{path}"
+    parts = {}
+    for tag in re.findall(r"<sheet\b[^>]*>", small("xl/workbook.xml")):
+        name, rel_id = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]*)"', tag)
+        if name and rel_id and rel_id.group(1) in targets:
+            parts[targets[rel_id.group(1)]] = html.unescape(name.group(1))
+    return parts
+
+
+def _may_hold_cells(name: str) -> bool:
+    """Parts calamine could read as a sheet (it reads sheets only under these folders), and any XML.
+
+    Images and other binary parts are left out of the cell scan: their random
+    bytes would now and then spell `<c ` and look like a cell.
+    """
+    folded = name.casefold()
+    return folded.endswith(".xml") or folded.startswith(("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/"))
+
+
+def _scan(stream, budget: int, cells: bool) -> tuple[int, int, int, str | None]:
+    """Bytes unpacked, the rows and columns its cells reach, and what is wrong: size, entities, cells or None."""
+    size = rows = columns = 0
+    tail = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        size += len(chunk)
+        if size > budget:
+            return size, rows, columns, "size"
+        data = tail + chunk
+        cut = data.rfind(b"<") if chunk else 0
+        # Scan up to the last tag start and carry that tag over: no pattern is cut in two.
+        region, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        if b"<!" in region and any(mark in region for mark in _ENTITY_MARKS):
+            return size, rows, columns, "entities"
+        if cells:
+            if b":c" in region and _PREFIXED_CELL.search(region):
+                return size, rows, columns, "cells"
+            refs = _CELL.findall(region)
+            if refs:
+                letters = set(map(itemgetter(0), refs))
+                if b"" in letters:
+                    return size, rows, columns, "cells"
+                rows = max(rows, max(map(int, set(map(itemgetter(1), refs)))))
+                columns = max(columns, max(map(_column_number, letters)))
+        if not chunk:
+            return size, rows, columns, None
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _too_large(where: Location, what_en: str, what_vi: str, limit: int) -> Diagnostic:
+    return diag("E108", where, f"{what_en}, over the limit of {limit:,} (raise it with --max-file-size)",
+                f"{what_vi}, vượt giới hạn {limit:,} (nâng bằng --max-file-size)")
+
+
+# -- sheets into raw records ------------------------------------------------------
+
+
+def read_workbook(path: Path, limits: Limits = Limits()) -> tuple[Catalog | None, list[Diagnostic]]:
+    """The catalogue in an .xlsx workbook and every diagnostic; None when the workbook cannot be read."""
+    path = Path(path)
+    problems = inspect_workbook(path, limits)
+    if problems:
+        return None, problems
+    from python_calamine import CalamineWorkbook
+
+    book, error = _calamine(CalamineWorkbook.from_path, str(path))
+    if book is None:
+        return None, [diag("E101", Location(path.name), f"not a readable .xlsx workbook: {error}",
+                           f"không đọc được bảng tính .xlsx: {error}")]
+    try:
+        return _Reader(book, path, limits).catalog()
+    finally:
+        book.close()
+
+
+def _calamine(call: Callable, *args: Any) -> tuple[Any, str | None]:
+    """A python-calamine call's result, or None and what went wrong."""
+    try:
+        return call(*args), None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException, a BaseException
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+class _RowCells:
+    """The cells of one row by key, located only when a diagnostic asks (most rows never do)."""
+
+    __slots__ = ("file", "sheet", "row", "letters")
+
+    def __init__(self, file: str, sheet: str, row: int, letters: dict[str, str]):
+        self.file, self.sheet, self.row, self.letters = file, sheet, row, letters
+
+    def get(self, key: str, default: Location | None = None) -> Location | None:
+        letter = self.letters.get(key)
+        return default if letter is None else Location(self.file, sheet=self.sheet, cell=f"{letter}{self.row}")
+
+
+class _Reader:
+    """One workbook being read: its sheets by folded name, the builder and its diagnostics."""
+
+    def __init__(self, book: Any, path: Path, limits: Limits):
+        self.book, self.path, self.file, self.limits = book, path, path.name, limits
+        self.builder = Builder()
+        self.sheets: dict[str, str] = {}
+        known = [fold(t.sheet) for t in TABLES] + [CATALOG_SHEET]
+        for name in book.sheet_names:
+            folded = fold(name)
+            if folded in self.sheets:
+                self.report("E101", Location(self.file, sheet=name), f"sheet '{name}' has the same name as '{self.sheets[folded]}'",
+                            f"trang '{name}' trùng tên với trang '{self.sheets[folded]}'")
+            self.sheets.setdefault(folded, name)
+            close = difflib.get_close_matches(folded, known, n=1, cutoff=0.8)
+            if folded not in known and close:
+                self.report("E104", Location(self.file, sheet=name), f"unknown sheet '{name}'; did you mean '{close[0]}'?",
+                            f"trang tính không xác định '{name}'; có phải ý bạn là '{close[0]}'?")
+
+    def report(self, code: str, where: Location, en: str, vi: str) -> None:
+        self.builder.report(code, where, en, vi)
+
+    def catalog(self) -> tuple[Catalog | None, list[Diagnostic]]:
+        """Build everything in the loader's order: catalog info, databases, evidence types, procedures."""
+        b = self.builder
+        info_raw = self._catalog_raw()
+        info = b.catalog_info(info_raw, info_raw.loc()) if info_raw is not None else None
+        databases = b.databases_of(self._table_list(DATABASES), Location(self.file, sheet=DATABASES.sheet))
+        b.databases = {d.id for d in databases}
+        evidence_types = b.evidence_types(self._table_list(EVIDENCE_TYPES), Location(self.file, sheet=EVIDENCE_TYPES.sheet))
+        b.evidence = {e.id: e for e in evidence_types}
+        b.check_held_in(evidence_types)
+        procedures = []
+        for raw in self._procedures():
+            p = b.procedure(raw, raw.loc())
+            if p is not None:
+                procedures.append(p)
+        procedures = check_unique_codes(procedures, b)
+        if info is None:
+            return None, b.diagnostics
+        return Catalog(info, tuple(evidence_types), tuple(databases), tuple(procedures), str(self.path)), b.diagnostics
+
+    # -- one sheet ----------------------------------------------------------------
+
+    def _sheet_rows(self, sheet: str) -> tuple[int, Iterator[tuple[int, list]]]:
+        """The first column's index and the numbered rows of a sheet (none when it cannot be read)."""
+        ws, error = _calamine(self.book.get_sheet_by_name, sheet)
+        if ws is None:
+            self.report("E101", Location(self.file, sheet=sheet), f"cannot read the sheet: {error}",
+                        f"không đọc được trang tính: {error}")
+            return 0, iter(())
+        start = ws.start
+        if start is None:  # an empty sheet: calamine's row iterator would panic
+            return 0, iter(())
+        return start[1], enumerate(ws.iter_rows(), 1)
+
+    def _header(self, sheet: str, offset: int, rows: Iterator[tuple[int, list]],
+                headings: dict[str, tuple[str, str]]) -> tuple[int, dict[str, str], list[tuple[str, int]]]:
+        """The header row's number, the column letter of each key, and (key, index) pairs to read rows with."""
+        for number, row in rows:
+            texts = [_text(v) for v in row]
+            if any(texts):
+                break
+        else:
+            return 0, {}, []
+        letters: dict[str, str] = {}
+        pairs: list[tuple[str, int]] = []
+        for j, text in enumerate(texts):
+            if not text:
+                continue
+            letter = _letter(offset + j)
+            here = Location(self.file, sheet=sheet, cell=f"{letter}{number}")
+            key, _ = headings.get(fold(text), (None, None))
+            if key is None:
+                self._unknown_column(here, sheet, text, headings)
+            elif key in letters:
+                self.report("E101", here, f"column '{key}' appears twice (first in column {letters[key]})",
+                            f"cột '{key}' xuất hiện hai lần (lần đầu ở cột {letters[key]})")
+            else:
+                letters[key] = letter
+                pairs.append((key, j))
+        return number, letters, pairs
+
+    def _unknown_column(self, here: Location, sheet: str, text: str, headings: dict[str, tuple[str, str]]) -> None:
+        close = difflib.get_close_matches(fold(text), list(headings), n=1, cutoff=0.6)
+        shown = headings[close[0]][1] if close else None
+        known = ", ".join(sorted({key for key, _ in headings.values()}))
+        self.report("E104", here,
+                    f"unknown column '{text}' in sheet {sheet}" + (f"; did you mean '{shown}'?" if shown else f"; known columns: {known}"),
+                    f"cột không xác định '{text}' trong trang {sheet}"
+                    + (f"; có phải ý bạn là '{shown}'?" if shown else f"; các cột hợp lệ: {known}"))
+
+    def _records(self, table: Table) -> Iterator[CellMap]:
+        """A `CellMap` for every non-empty row of a table's sheet, located at the cell that names the row."""
+        sheet = self.sheets.get(fold(table.sheet))
+        if sheet is None:
+            return
+        offset, rows = self._sheet_rows(sheet)
+        header, letters, pairs = self._header(sheet, offset, rows, _headings(table))
+        missing = [k for k in _required(table) if k not in letters]
+        if not header:  # an empty sheet is an empty table
+            return
+        if missing:
+            self.report("E103", Location(self.file, sheet=sheet, cell=f"{_letter(offset)}{header}"),
+                        f"sheet {sheet} has no column {', '.join(missing)}",
+                        f"trang {sheet} thiếu cột {', '.join(missing)}")
+            return
+        id_letter, count, limit = letters[table.id_column], 0, self.limits.max_rows
+        for number, row in rows:
+            values = {}
+            for key, j in pairs:
+                value = row[j]
+                if value.__class__ is str:  # the common case, inlined: this loop runs for every cell
+                    if value := value.strip():
+                        values[key] = nfc(value)
+                elif (value := _value(value)) is not None:
+                    values[key] = value
+            if not values:
+                continue
+            count += 1
+            if count > limit:
+                self.report("E108", Location(self.file, sheet=sheet, cell=f"{id_letter}{number}"),
+                            f"sheet {sheet} has more than {limit:,} rows (raise the limit with --max-rows)",
+                            f"trang {sheet} có hơn {limit:,} dòng (nâng giới hạn bằng --max-rows)")
+                return
+            where = Location(self.file, sheet=sheet, cell=f"{id_letter}{number}")
+            yield cell_map(values, where, _RowCells(self.file, sheet, number, letters))
+
+    def _table_list(self, table: Table) -> CellList | None:
+        sheet = self.sheets.get(fold(table.sheet))
+        return None if sheet is None else cell_list(list(self._records(table)), Location(self.file, sheet=sheet))
+
+    # -- the catalogue's parts ----------------------------------------------------
+
+    def _catalog_raw(self) -> CellMap | None:
+        """catalog.yaml from the key/value rows of the catalog sheet; dotted keys nest (baseline.date)."""
+        sheet = self.sheets.get(CATALOG_SHEET)
+        if sheet is None:
+            self.report("E103", Location(self.file), "the workbook has no sheet 'catalog' (key/value rows: name, version, ...)",
+                        "bảng tính thiếu trang 'catalog' (các dòng key/value: name, version, ...)")
+            return None
+        offset, rows = self._sheet_rows(sheet)
+        headings = {"key": ("key", "key"), "value": ("value", "value")}
+        header, letters, pairs = self._header(sheet, offset, rows, headings)
+        if len(pairs) != 2:
+            self.report("E101", Location(self.file, sheet=sheet), "the catalog sheet needs the columns key and value",
+                        "trang catalog cần hai cột key và value")
+            return None
+        index = dict(pairs)
+        top: dict[str, Any] = {}
+        top_cells: dict[str, Location] = {}
+        for number, row in rows:
+            key, value = _text(row[index["key"]]), _value(row[index["value"]])
+            if not key or value is None:
+                continue
+            here = Location(self.file, sheet=sheet, cell=f"{letters['value']}{number}")
+            head, _, rest = key.partition(".")
+            values, cells = top, top_cells
+            if rest and (head not in top or isinstance(top[head], CellMap)):
+                if head not in top:
+                    top[head], top_cells[head] = cell_map({}, here, {}), here
+                values, cells, key = top[head], top[head].cells, rest
+            if key in values:
+                self.report("E105", here, f"key '{key}' is given twice (first at {cells[key]})",
+                            f"khóa '{key}' được ghi hai lần (lần đầu ở {cells[key]})")
+                continue
+            values[key] = value
+            cells[key] = here
+        return cell_map(top, Location(self.file, sheet=sheet, cell=f"{_letter(offset)}{max(header, 1)}"), top_cells)
+
+    def _procedures(self) -> list[CellMap]:
+        """Procedure records, each with its child rows from the other sheets as lists."""
+        if fold(PROCEDURES.sheet) not in self.sheets:
+            self.report("E101", Location(self.file), "the workbook has no sheet 'procedures'",
+                        "bảng tính thiếu trang 'procedures'")
+            return []
+        procedures: list[CellMap] = []
+        by_code: dict[str, CellMap] = {}
+        for raw in self._records(PROCEDURES):
+            procedures.append(raw)
+            if len(procedures) > self.limits.max_procedures:
+                self.report("E108", raw.loc(),
+                            f"more than {self.limits.max_procedures:,} procedures (raise the limit with --max-procedures)",
+                            f"hơn {self.limits.max_procedures:,} thủ tục (nâng giới hạn bằng --max-procedures)")
+                return []
+            if "code" in raw:
+                by_code.setdefault(_code(raw["code"]), raw)
+        children: dict[int, dict[str, list]] = {}
+        for table in CHILD_TABLES:
+            for raw in self._records(table):
+                code = raw.pop("procedure", None)
+                owner = by_code.get(_code(code)) if code is not None else None
+                if owner is None:
+                    where = raw.cells.get("procedure", raw.loc())
+                    if code is None:
+                        self.report("E103", where, f"this {table.sheet} row names no procedure",
+                                    f"dòng {table.sheet} này không ghi mã thủ tục")
+                    else:
+                        self.report("E106", where, f"{table.sheet} row for unknown procedure '{_code(code)}'",
+                                    f"dòng {table.sheet} thuộc thủ tục không tồn tại '{_code(code)}'")
+                    continue
+                children.setdefault(id(owner), {}).setdefault(table.parent_key, []).append(raw)
+        for raw in procedures:
+            for key, items in children.get(id(raw), {}).items():
+                if key == "legal_basis" and key in raw:  # references in the cell come first
+                    cell = raw[key]
+                    items = ([v.strip() for v in cell.split(";") if v.strip()] if isinstance(cell, str) else [cell]) + items
+                raw[key] = cell_list(items, raw.key_loc(key))
+        return procedures
+
+
+def _headings(table: Table) -> dict[str, tuple[str, str]]:
+    """Folded heading -> (key, heading as shown) for a table's English keys and Vietnamese headings."""
+    fields = {f.name: f for f in format_fields(table.cls)}
+    code_heading = next(f.metadata["vi"] for f in format_fields(PROCEDURES.cls) if f.name == "code")
+    out: dict[str, tuple[str, str]] = {}
+    for key in table.columns:
+        vi = code_heading if key == "procedure" else fields[key].metadata["vi"]
+        out[fold(key)] = (key, key)
+        if vi:
+            out[fold(vi)] = (key, vi)
+    return out
+
+
+def _required(table: Table) -> list[str]:
+    own = [f.name for f in format_fields(table.cls) if f.metadata["required"]]
+    return ["procedure", *own] if table.parent_key else own
+
+
+def _letter(index: int) -> str:
+    """Column letters of a 0-based index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _value(v: Any) -> Any:
+    """A cell's value as the builder takes it: text stripped and NFC, dates as ISO text; None when empty."""
+    if isinstance(v, str):
+        v = v.strip()
+        return nfc(v) if v else None
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return str(v)
+    return v
+
+
+def _text(v: Any) -> str:
+    """A header or key cell as text ('' when empty)."""
+    v = _value(v)
+    return "" if v is None else _code(v)
+
+
+def _code(v: Any) -> str:
+    """A code as text, as the builder will see it: 5.0 typed in a cell is '5'."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

@@ -1,0 +1,337 @@
+"""The workbook form: Vietnamese headings, located errors as (code, sheet, cell), hostile workbooks.
+
+Workbooks are built here, small and fast: with openpyxl where the content
+matters, and as a hand-made zip where the XML itself is the point (hostile
+shapes openpyxl would never write).
+"""
+
+from __future__ import annotations
+
+import datetime
+import struct
+import time
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from simplify.analysis import Settings, analyse
+from simplify.catalog.excel_reader import read_workbook
+from simplify.catalog.loader import load_catalog
+from simplify.catalog.yaml_reader import Limits
+from simplify.cost import annual_cost, catalog_costs
+from simplify.rules.engine import load_rules
+from simplify.settings import load_cost_model
+
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+
+
+def located(diags):
+    return [(d.code, d.location.sheet, d.location.cell) for d in diags]
+
+
+def workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+# The mini catalogue as an officer would type it: Vietnamese headings (some
+# without accents or in capitals), có/không, x and 1 for booleans, numbers
+# as numbers, a date cell, a version typed as a number, `Mã TTHC` naming the
+# procedure of a step, sheet names in another case.
+MINI_VI = {
+    "catalog": [
+        ["key", "value"],
+        ["name", "Ví dụ nhỏ"],
+        ["version", 1],
+        ["jurisdiction", "Việt Nam"],
+        ["baseline.date", datetime.date(2024, 8, 1)],
+        ["baseline.internal_procedures", 2],
+    ],
+    "Procedures": [
+        ["Mã TTHC", "Tên thủ tục", "kind", "subject", "Cấp thực hiện", "ministry", "Lĩnh vực", "life_event",
+         "essential", "online_eligible", "volume_per_year", "frequency", "population", "online_share", "channels",
+         "Căn cứ pháp lý"],
+        ["1.000001", "Đăng ký khai sinh (ví dụ)", "external", "citizen", "commune", "Bộ Tư pháp", "Hộ tịch", "birth",
+         "không", "có", 1000, None, None, 0.5, "online; counter", "Luật Hộ tịch 2014"],
+        ["1.000002", "Đăng ký thường trú (ví dụ)", "external", "citizen", "commune", "Bộ Công an",
+         "Đăng ký, quản lý cư trú", "birth", None, None, None, 1, 200, None, None, "Luật Cư trú 2020"],
+        ["2.000003", "Báo cáo định kỳ (ví dụ)", "internal", None, "province", "Bộ Nội vụ", None, None,
+         None, None, 50, None, None, None, None, None],
+    ],
+    "steps": [
+        ["Mã TTHC", "id", "Tên bước", "actor", "hours", "cost", "days", "in_person", "in_person_basis", "online", "after"],
+        ["1.000001", "prepare", "Chuẩn bị hồ sơ", None, 1, None, None, None, None, None, None],
+        ["1.000001", "submit", "Nộp hồ sơ", None, 0.5, None, None, "có", None, "x", None],
+        ["1.000001", "process", "Giải quyết", "agency", None, None, 3, "không", None, 0, None],
+        ["1.000001", "receive", "Nhận kết quả", None, None, None, None, "Có", None, None, None],
+        ["1.000002", "submit", "Nộp hồ sơ", None, 0.5, 5000, None, 1, None, None, None],
+        ["2.000003", "draft", "Soạn báo cáo", None, 8, None, None, None, None, None, None],
+        ["2.000003", "send", "Gửi báo cáo", None, None, None, None, "yes", "Quy chế văn thư", None, "draft"],
+    ],
+    "documents": [
+        ["procedure", "evidence", "ten giay to", "BẢN CHÍNH", "Bản sao", "certified", "pages", "hours"],
+        ["1.000001", "to_khai", None, None, None, None, None, 0.5],
+        ["1.000001", "cccd", None, None, 1, "có", 3, None],
+        ["1.000002", "to_khai", None, None, None, None, None, None],
+        ["1.000002", "giay_khai_sinh", None, None, 2, "không", 1, None],
+    ],
+    "outputs": [["procedure", "evidence"], ["1.000001", "giay_khai_sinh"], ["2.000003", "bao_cao"]],
+    "fees": [["procedure", "name", "Phí, lệ phí", "online_amount", "payable_online"],
+             ["1.000001", "Lệ phí", 10000, 5000, "có"]],
+    "Evidence_Types": [
+        ["id", "name", "name_en", "held_in"],
+        ["to_khai", "Tờ khai"], ["cccd", "Căn cước công dân", None, "dan_cu"],
+        ["giay_khai_sinh", "Giấy khai sinh"], ["bao_cao", "Báo cáo kết quả"],
+    ],
+    "databases": [["id", "name", "connected", "legal_basis"],
+                  ["dan_cu", "Cơ sở dữ liệu quốc gia về dân cư", "có", "Nghị định 47/2024/NĐ-CP"]],
+}
+
+
+def test_vietnamese_headings_load_the_same_model_costs_and_findings_as_yaml(tmp_path):
+    from_yaml, yaml_diags = load_catalog(MINI)
+    from_book, diags = load_catalog(workbook(tmp_path / "mini.xlsx", MINI_VI))
+    assert diags == [] and yaml_diags == []
+    assert replace(from_book, path="") == replace(from_yaml, path="")
+    cccd = from_book.procedure("1.000001").documents[1]
+    assert (cccd.copies, cccd.pages, cccd.original) == (1, 3, 0) and type(cccd.copies) is int
+    model = load_cost_model()
+    assert catalog_costs(from_book, model) == catalog_costs(from_yaml, model)
+    assert annual_cost(from_book, model) == 450_200_000  # EXPECTED.md, worked by hand
+    settings = Settings(cost_model=model, rules=load_rules())
+    yaml_findings = [(f.key(), f.annual_saving) for f in analyse(from_yaml, settings).findings]
+    book_findings = [(f.key(), f.annual_saving) for f in analyse(from_book, settings).findings]
+    assert book_findings == yaml_findings and len(book_findings) == 11  # the 11 findings of EXPECTED.md
+    # Findings point at cells: the certified copy of 1.000001 is documents!B3.
+    doc001 = next(f for f in analyse(from_book, settings).findings if f.rule == "DOC001")
+    assert (doc001.location.sheet, doc001.location.cell) == ("documents", "B3")
+
+
+def _broken(tmp_path: Path) -> Path:
+    return workbook(tmp_path / "broken.xlsx", {
+        "catalog": [["key", "value"], ["name", "Thử nghiệm"]],
+        "procedures": [["code", "name", "volume_per_year", "ministy"], ["1.000010", "Thủ tục", 10, "Bộ X"],
+                       [1.5, "Mã là số", 10]],
+        "steps": [["procedure", "id", "name", "actor", "hours"],
+                  ["1.000010", "submit", "Nộp", None, 1],
+                  ["1.000010", "check", "Kiểm tra", "agency", "abc"]],
+        "documents": [["procedure", "evidence"], ["1.000010", "to_khai"], ["1.000010", "to_khai"],
+                      ["1.000010", "to_khai"], ["1.000010", "khong_co"]],
+        "outputs": [["procedure", "evidence"], ["9.999999", "to_khai"]],
+        "evidence_types": [["id", "name"], ["to_khai", "Tờ khai"]],
+    })
+
+
+def test_every_problem_is_located_to_its_cell_at_once(tmp_path):
+    catalog, diags = load_catalog(_broken(tmp_path))
+    assert catalog is None
+    assert located(diags) == [
+        ("E106", "documents", "B5"),    # unknown evidence type
+        ("E106", "outputs", "A2"),      # a row for a procedure that does not exist
+        ("E104", "procedures", "D1"),   # 'ministy'; did you mean 'ministry'?
+        ("E102", "procedures", "A3"),   # a code typed as a number loses digits
+        ("E102", "steps", "E3"),        # hours: abc
+    ]
+    messages = {(d.location.sheet, d.location.cell): d.message("en") for d in diags}
+    assert messages[("procedures", "D1")] == "unknown column 'ministy' in sheet procedures; did you mean 'ministry'?"
+    assert messages[("steps", "E3")] == "'hours' must be a number, not 'abc'"
+    assert messages[("documents", "B5")] == "1.000010 names unknown evidence type 'khong_co'"
+    assert str(diags[-1].location) == "broken.xlsx:steps!E3"
+
+
+def test_missing_sheet_names_it(tmp_path):
+    book = workbook(tmp_path / "nosheet.xlsx", {"catalog": [["key", "value"], ["name", "X"]]})
+    catalog, diags = load_catalog(book)
+    assert catalog is None and located(diags) == [("E101", None, None)]
+    assert diags[0].message("en") == "the workbook has no sheet 'procedures'"
+
+
+def test_sheet_names_and_layout_problems(tmp_path):
+    book = workbook(tmp_path / "layout.xlsx", {
+        "catalog": [["key", "value"], ["name", "X"], ["name", "Y"]],
+        "procedures": [["code", "name", "Mã TTHC"], ["1", "A"]],
+        "step": [["procedure", "id"]],            # a typo of steps
+        "ghi chú": [["anything"]],                 # a notes sheet is nobody's business
+        "fees": [["procedure", "amount"], ["1", 5]],
+    })
+    catalog, diags = load_catalog(book)
+    assert located(diags) == [
+        ("E105", "catalog", "B3"),       # name given twice
+        ("E103", "fees", "A1"),          # no name column
+        ("E101", "procedures", "C1"),    # code twice (as Mã TTHC)
+        ("W101", "procedures", "A2"),    # no volume
+        ("E104", "step", None),          # did you mean 'steps'?
+    ]
+
+
+def test_limits_on_rows_and_procedures_say_how_to_raise_them(tmp_path):
+    steps = [["procedure", "id"]] + [["1", f"s{i}"] for i in range(5)]
+    book = workbook(tmp_path / "rows.xlsx", {
+        "catalog": [["key", "value"], ["name", "X"]],
+        "procedures": [["code", "name", "volume_per_year"], ["1", "A", 1], ["2", "B", 1], ["3", "C", 1]],
+        "steps": steps,
+    })
+    _, diags = read_workbook(book, Limits(max_rows=4))
+    assert located(diags) == [("E108", "steps", "B6")]
+    assert "--max-rows" in diags[0].message("en")
+    _, diags = read_workbook(book, Limits(max_procedures=2))
+    assert [d.code for d in diags] == ["E108"] and "--max-procedures" in diags[0].message("en")
+
+
+def test_legal_bases_from_the_cell_come_before_the_legal_basis_sheet(tmp_path):
+    book = workbook(tmp_path / "legal.xlsx", {
+        "catalog": [["key", "value"], ["name", "X"]],
+        "procedures": [["code", "name", "volume_per_year", "Căn cứ pháp lý"], ["1", "A", 1, "Luật A; Luật B"]],
+        "legal_basis": [["procedure", "ref", "title", "date", "issuer"],
+                        ["1", "02/2021/NĐ-CP", "Nghị định", datetime.date(2021, 1, 2), "Chính phủ"]],
+    })
+    catalog, diags = load_catalog(book)
+    assert diags == []
+    assert [(r.ref, r.title, r.date) for r in catalog.procedures[0].legal_basis] == [
+        ("Luật A", None, None), ("Luật B", None, None), ("02/2021/NĐ-CP", "Nghị định", "2021-01-02")]
+
+
+# -- hostile workbooks ------------------------------------------------------------------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/></Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+         'Target="xl/workbook.xml"/></Relationships>')
+_SHEET = '<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+
+
+def raw_book(path: Path, sheets: dict[str, str], extra: dict[str, bytes] | None = None, doctype: str = "") -> Path:
+    """A workbook zipped by hand from the <sheetData> XML of each sheet."""
+    names = list(sheets)
+    book = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            + "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, 1))
+            + "</sheets></workbook>")
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                      f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))
+            + "</Relationships>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("xl/workbook.xml", book)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        for i, name in enumerate(names, 1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", _SHEET.format(doctype=doctype, rows=sheets[name]))
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def rows_xml(rows: list[list[str]], first: int = 1) -> str:
+    return "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{chr(65 + j)}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
+                                   for j, v in enumerate(row) if v) + "</row>"
+        for r, row in enumerate(rows, first))
+
+
+def small_sheets(procedure_rows: str = "") -> dict[str, str]:
+    return {"catalog": rows_xml([["key", "value"], ["name", "X"]]),
+            "procedures": rows_xml([["code", "name"], ["1", "A"]]) + procedure_rows}
+
+
+def test_the_hand_made_workbook_reads(tmp_path):
+    catalog, diags = load_catalog(raw_book(tmp_path / "ok.xlsx", small_sheets()))
+    assert [p.name for p in catalog.procedures] == ["A"] and [d.code for d in diags] == ["W101"]
+
+
+def test_binary_parts_are_not_read_as_cells(tmp_path):
+    # An image's bytes may spell `<c ` or `x:c>` by chance: only XML and sheet parts are scanned for cells.
+    image = b"\x89PNG\r\n\x1a\n" + b"<c >" + b"x:c>" + bytes(range(256)) * 4
+    catalog, diags = load_catalog(raw_book(tmp_path / "logo.xlsx", small_sheets(), extra={"xl/media/image1.png": image}))
+    assert catalog is not None and [d.code for d in diags] == ["W101"]
+
+
+def _codes(path: Path, limits: Limits = Limits()) -> list[tuple[str, str]]:
+    catalog, diags = load_catalog(path, limits)
+    assert catalog is None
+    return [(d.code, d.location.file) for d in diags]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a workbook at all", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+                                     b"PK\x03\x04" + bytes(40)], ids=["empty", "text", "xls-or-encrypted", "broken-zip"])
+def test_not_a_zip_is_e101(tmp_path, content):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(content)
+    assert _codes(path) == [("E101", "book.xlsx")]
+
+
+def test_a_zip_that_is_no_workbook_is_e101(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hello")
+    assert _codes(path) == [("E101", "book.xlsx")]
+
+
+def test_zip_bomb_by_ratio_is_e108(tmp_path):
+    path = raw_book(tmp_path / "bomb.xlsx", small_sheets(), extra={"xl/media/zeros.bin": bytes(4 << 20)})
+    assert _codes(path) == [("E108", "bomb.xlsx")]
+    assert "zip bomb: xl/media/zeros.bin unpacks to" in load_catalog(path)[1][0].message("en")
+
+
+def test_zip_bomb_by_total_size_is_e108(tmp_path):
+    path = raw_book(tmp_path / "big.xlsx", small_sheets(rows_xml([["x" * 50, "y" * 50]] * 2000, first=3)))
+    assert _codes(path, Limits(max_file_bytes=4000)) == [("E108", "big.xlsx")]
+    assert "--max-file-size" in load_catalog(path, Limits(max_file_bytes=4000))[1][0].message("en")
+
+
+def test_a_member_larger_than_it_declares_is_e108(tmp_path):
+    path = raw_book(tmp_path / "liar.xlsx", small_sheets(), extra={"xl/media/zeros.bin": bytes(3 << 20)})
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the central directory, which zip readers trust
+    while not data[entry + 46:].startswith(b"xl/media/zeros.bin"):
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    struct.pack_into("<I", data, entry + 24, 1000)  # declared uncompressed size: 1,000 bytes
+    path.write_bytes(bytes(data))
+    assert _codes(path) == [("E108", "liar.xlsx")]
+    assert "declares 1,000" in load_catalog(path)[1][0].message("en")
+
+
+def test_xml_entities_are_e108(tmp_path):
+    doctype = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    path = raw_book(tmp_path / "laughs.xlsx", small_sheets(), doctype=doctype)
+    assert _codes(path) == [("E108", "laughs.xlsx")]
+
+
+@pytest.mark.parametrize("cell, code", [
+    ('<c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c>', "E108"),
+    # calamine places a cell by its last r: a second one must not slip past, even after a quoted >
+    ('<c r="A1" t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>', "E101"),
+    ('<c r="A1" t="a>b" r="XFD1048576"><v>1</v></c>', "E101"),
+    ('<c r="A1"\n r = "XFD1048576"><v>1</v></c>', "E101"),
+    ('<c t="inlineStr"><is><t>no reference</t></is></c>', "E101"),
+    ('<c s="0" r="XFD1048576"><v>1</v></c>', "E101"),
+    ('<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1048576"><x:v>1</x:v></x:c>', "E101"),
+    ('<c r="A99999999"><v>1</v></c>', "E101"),
+], ids=["far-cell", "second-r", "second-r-after-gt", "second-r-spaced", "no-r", "r-not-first", "prefixed", "row-too-long"])
+def test_cells_that_would_make_a_huge_grid_are_refused(tmp_path, cell, code):
+    sheets = small_sheets(f'<row r="9">{cell}</row>')
+    catalog, diags = load_catalog(raw_book(tmp_path / "grid.xlsx", sheets))  # must not abort the process
+    assert catalog is None and located(diags) == [(code, "procedures", None)]
+    assert diags[0].message("en").startswith("sheet procedures (xl/worksheets/sheet2.xml) ")
+
+
+def test_a_million_empty_rows_are_skipped(tmp_path):
+    rows = small_sheets('<row r="1000000"><c r="B1000000" t="inlineStr"><is><t> </t></is></c></row>'
+                        + "".join(f'<row r="{r}" s="1" customFormat="1"/>' for r in range(1_000_001, 1_000_100)))
+    started = time.perf_counter()
+    catalog, diags = load_catalog(raw_book(tmp_path / "empty.xlsx", rows))
+    assert [p.code for p in catalog.procedures] == ["1"] and [d.code for d in diags] == ["W101"]
+    assert time.perf_counter() - started < 10
