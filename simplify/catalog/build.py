@@ -143,11 +143,14 @@ class Builder:
             return self._wrong(where, key, value, "text", "văn bản")
         if isinstance(value, (int, float)):
             if key == "code":
-                self.report(
-                    "E102", where(),
-                    f"'code: {value}' was read as a number, which loses digits; quote it: code: \"{value}\"",
-                    f"'code: {value}' bị đọc thành số và có thể mất chữ số; hãy đặt trong ngoặc kép: code: \"{value}\"",
-                )
+                if lenient:  # a spreadsheet cell: the fix is the cell's format, not quotes
+                    self.report("E102", where(),
+                                f"the code {value} is a number cell, which loses digits; format the cell as Text and type it again",
+                                f"mã {value} là ô kiểu số và có thể mất chữ số; hãy định dạng ô là Văn bản (Text) rồi nhập lại")
+                else:
+                    self.report("E102", where(),
+                                f"'code: {value}' was read as a number, which loses digits; quote it: code: \"{value}\"",
+                                f"'code: {value}' bị đọc thành số và có thể mất chữ số; hãy đặt trong ngoặc kép: code: \"{value}\"")
                 return _INVALID
             value = str(int(value)) if isinstance(value, float) and value.is_integer() and lenient else str(value)
         text = value.strip() if lenient else value
