@@ -144,6 +144,7 @@ def test_every_problem_is_located_to_its_cell_at_once(tmp_path):
     messages = {(d.location.sheet, d.location.cell): d.message("en") for d in diags}
     assert messages[("procedures", "D1")] == "unknown column 'ministy' in sheet procedures; did you mean 'ministry'?"
     assert messages[("steps", "E3")] == "'hours' must be a number, not 'abc'"
+    assert "format the cell as Text" in messages[("procedures", "A3")]
     assert messages[("documents", "B5")] == "1.000010 names unknown evidence type 'khong_co'"
     assert str(diags[-1].location) == "broken.xlsx:steps!E3"
 
