@@ -1,0 +1,72 @@
+"""`simplify plan`: pick measures until the targets are met; print the plan, write it as a scenario."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..options import (
+    DEFAULT_CATALOG, BaselineOpt, CostModelOpt, IgnoreOpt, Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt,
+    MaxProceduresOpt, MaxRowsOpt, NoProgressOpt, PathArg, QuietOpt, RulesOpt, SelectOpt, TargetsOpt,
+)
+from .common import emit, limits_from
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def plan(
+    path: PathArg = DEFAULT_CATALOG,
+    target: Annotated[Optional[list[str]], typer.Option(
+        "--target", metavar="ID",
+        help="Aim at this target id (repeatable); default: every reduce_by target on a count or a cost.")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the plan as a scenario file (atomically), for --scenario.")] = None,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table (for people) or json.")] = PlanFormat.table,
+    lang: LangOpt = Lang.vi,
+    rules: RulesOpt = None,
+    cost_model: CostModelOpt = None,
+    targets: TargetsOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    baseline: BaselineOpt = None,
+    quiet: QuietOpt = False,
+    no_progress: NoProgressOpt = False,
+    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
+    max_procedures: MaxProceduresOpt = 100_000,
+    max_depth: MaxDepthOpt = 64,
+    max_rows: MaxRowsOpt = 2_000_000,
+) -> None:
+    """Choose measures greedily by annual saving until the targets are met; --output writes the scenario file."""
+    from ..plan import make_plan, plan_to_yaml, render_table, select_targets
+    from .common import load
+    from .pipeline import Request, load_settings
+
+    request = Request(
+        path=path, rules=tuple(rules or ()), cost_model=cost_model, targets=targets, select=select, ignore=ignore,
+        baseline=baseline, limits=limits_from(max_file_size, max_procedures, max_depth, max_rows),
+        progress=not no_progress, lang=lang.value, quiet=quiet,
+    )
+    catalog = load(request.path, request.limits, request.progress, request.lang, request.quiet)
+    settings = load_settings(request, catalog)
+    ids = tuple(target or ())
+    try:
+        select_targets(settings.targets, ids)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--target") from None
+    result = make_plan(catalog, settings, ids)
+    if output is not None:
+        emit(plan_to_yaml(result, lang.value), output)
+    if format is PlanFormat.json:
+        emit(json.dumps(result.to_dict(lang.value), ensure_ascii=False, indent=2), None)
+    else:
+        width = max(100, shutil.get_terminal_size((140, 40)).columns) if sys.stdout.isatty() else 140
+        emit(render_table(result, lang.value, width), None)

@@ -1,0 +1,393 @@
+"""`simplify plan`: choose measures, one at a time, until the targets are met.
+
+The candidates are the measures the rules suggest for the catalogue the
+plan has made so far (waived findings left out; after each measure the
+rules run again where it reached). Each round picks, among the measures
+that move a target still unmet toward its goal, the one with the largest
+annual saving, so a plan holds no measure that does nothing for its
+targets; a count such as `internal_procedures` moves only by abolishing or
+merging, so that is what a cut of it picks. When no measure moves a target
+on its own (a procedure becomes fully online only once its last in-person
+step goes online), a measure that does so together with the others on its
+procedure is taken, the largest saving first. The plan stops when every
+target aimed at is met, or nothing is left that helps. It is written as a
+scenario file that `--scenario` reads unchanged and that yields the same
+figures.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import ChainMap
+from dataclasses import dataclass
+from typing import Any
+
+from .analysis import Settings
+from .cost import ProcedureCost
+from .i18n import metric_value, money, t
+from .measures import Measure
+from .metrics import METRICS, compute_metrics
+from .model import Catalog, Procedure
+from .network import Links, links
+from .scenario import Change, CostedProcedures
+from .targets import AMOUNT_METRICS, Target, TargetResult, evaluate_targets, fixed_baselines
+
+_WHOLE = ("abolish", "merge")  # measures on a whole procedure, never part of a group
+_SHARES = tuple(m for m in METRICS if m not in AMOUNT_METRICS)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One measure of the plan: its saving, the running total, and every target after it."""
+
+    measure: Measure
+    rule: str
+    annual_saving: float
+    cumulative_saving: float
+    targets: tuple[TargetResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The measures chosen, in order, and where they leave the targets."""
+
+    catalog: Catalog
+    targets: tuple[Target, ...]
+    start: tuple[TargetResult, ...]
+    steps: tuple[PlanStep, ...]
+    annual_cost_before: float
+    annual_cost_after: float
+    result: Catalog
+
+    @property
+    def annual_saving(self) -> float:
+        return self.annual_cost_before - self.annual_cost_after
+
+    @property
+    def final(self) -> tuple[TargetResult, ...]:
+        return self.steps[-1].targets if self.steps else self.start
+
+    @property
+    def met(self) -> bool:
+        return all(r.met for r in self.final)
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "catalog": self.catalog.name,
+            "targets": [r.to_dict(lang) for r in self.start],
+            "steps": [
+                {
+                    "measure": s.measure.to_yaml(),
+                    "description": s.measure.describe(lang),
+                    "rule": s.rule,
+                    "annual_saving": s.annual_saving,
+                    "cumulative_saving": s.cumulative_saving,
+                    "targets": {r.id: {"value": r.current, "met": r.met, "gap": r.gap} for r in s.targets},
+                }
+                for s in self.steps
+            ],
+            "annual_cost_before": self.annual_cost_before,
+            "annual_cost_after": self.annual_cost_after,
+            "annual_saving": self.annual_saving,
+            "met": self.met,
+            "final": [r.to_dict(lang) for r in self.final],
+        }
+
+
+def default_targets(targets: tuple[Target, ...]) -> tuple[Target, ...]:
+    """The targets a plan aims at when none is named: relative cuts of counts and costs."""
+    return tuple(t for t in targets if t.cuts_amount)
+
+
+def select_targets(targets: tuple[Target, ...], ids: tuple[str, ...] | list[str]) -> tuple[Target, ...]:
+    """The targets named by `ids` (all the default ones when empty); ValueError naming unknown ids."""
+    if not ids:
+        return default_targets(targets)
+    known = {t.id: t for t in targets}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ValueError(f"unknown target {', '.join(unknown)}; known: {', '.join(known)}")
+    return tuple(known[i] for i in dict.fromkeys(ids))
+
+
+def make_plan(catalog: Catalog, settings: Settings, target_ids: tuple[str, ...] | list[str] = ()) -> Plan:
+    """Measures chosen greedily by annual saving until the targets named (or the default ones) are met."""
+    targets = select_targets(settings.targets, target_ids)
+    state = CostedProcedures(catalog, settings.cost_model)
+    metrics = compute_metrics(catalog, state.costs)
+    baselines = fixed_baselines(catalog.info, settings.baseline_metrics, metrics)
+    results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
+    start, before = results, state.annual_cost()
+    suggestions = _Suggestions(state, settings)
+    chooser = _Chooser(state)
+    steps: list[PlanStep] = []
+    applied: set[Measure] = set()  # a measure whose finding outlives it is not taken twice
+    cumulative = 0.0
+    while not all(r.met for r in results):
+        candidates = {m: rule for m, rule in suggestions.candidates().items() if m not in applied}
+        pick = chooser.choose(metrics, [r for r in results if not r.met], list(candidates))
+        if pick is None:
+            break
+        applied.add(pick)
+        before_pick = chooser.effect((pick,)).before
+        saving = state.apply(pick)
+        chooser.forget(before_pick)
+        suggestions.refresh(before_pick)
+        cumulative += saving
+        metrics = compute_metrics(state.catalog(), state.costs)
+        results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
+        steps.append(PlanStep(pick, candidates[pick], saving, cumulative, results))
+    return Plan(catalog, targets, start, tuple(steps), before, state.annual_cost(), state.catalog())
+
+
+class _Suggestions:
+    """The measures the rules suggest for the plan's catalogue, by procedure, found again only where a measure reached.
+
+    A rule reads one procedure, its costs, and what the catalogue's links say
+    about it (its consumers and their kinds, its suppliers, the issuers of
+    what it asks for: `rules.paths.Env`). After a measure, the findings that
+    can differ are those of the procedures it changed and of the neighbours
+    whose links it changed; only those are found again.
+    """
+
+    def __init__(self, state: CostedProcedures, settings: Settings):
+        from .rules.engine import find
+
+        self.find, self.state, self.settings = find, state, settings
+        catalog = state.catalog()
+        self.links = links(catalog)
+        self.by_procedure: dict[str, dict[Measure, str]] = {}
+        self._keep(catalog, {p.code for p in catalog.procedures})
+
+    def candidates(self) -> dict[Measure, str]:
+        """Each suggested measure once, with the rule that suggests it, in the findings' order."""
+        out: dict[Measure, str] = {}
+        for code in sorted(self.by_procedure):
+            for m, rule in self.by_procedure[code].items():
+                out.setdefault(m, rule)
+        return out
+
+    def refresh(self, before: dict[str, Procedure | None]) -> None:
+        """Find again after a measure replaced the procedures `before` holds (as they were) in the state."""
+        catalog = self.state.catalog()
+        after = links(catalog)
+        now = self.state.procedures
+        then = ChainMap(before, now)  # the procedures as they were
+        affected = {code for code in before if now.get(code) is not None}
+        for code in before:
+            self.by_procedure.pop(code, None)
+            for near in {*_near(self.links, code), *_near(after, code)} - before.keys():
+                if _seen(self.links, then, near) != _seen(after, now, near):
+                    affected.add(near)
+        self.links = after
+        # the affected procedures with their neighbours have the same links as in the whole catalogue
+        region = affected.union(*(_near(after, code) for code in affected))
+        self._keep(catalog.with_procedures(tuple(p for p in catalog.procedures if p.code in region)), affected)
+
+    def _keep(self, catalog: Catalog, codes: set[str]) -> None:
+        for code in codes:
+            self.by_procedure[code] = {}
+        for f in self.find(catalog, self.settings.rules, self.settings.cost_model, self.state.costs, codes):
+            if not f.waived and f.measure is not None:
+                self.by_procedure[f.procedure].setdefault(f.measure, f.rule)
+
+
+def _near(net: Links, code: str) -> tuple[str, ...]:
+    """The procedure's neighbours in the document network (none once it is dropped)."""
+    return (*net.consumers.get(code, ()), *net.suppliers.get(code, ()))
+
+
+def _seen(net: Links, procedures: dict[str, Procedure | None], code: str) -> tuple:
+    """What the links tell a rule about procedure `code`."""
+    consumers = net.consumers.get(code, ())
+    return (
+        consumers,
+        tuple(procedures[c].kind for c in consumers),
+        net.suppliers.get(code, ()),
+        net.life_event_suppliers.get(code, ()),
+        tuple(net.issued_by.get(d.evidence, ()) for d in procedures[code].documents),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Effect:
+    """What a measure (or a group of them) changes, as far as it can be told from the procedures it touches.
+
+    Counts and costs add up over procedures, so their change is exact here.
+    Every share of analysis.md section 2 is a sum over procedures divided by
+    another, so a share can move only if a touched procedure's own share (the
+    metric of a catalogue of that procedure alone) or its volume changed, or
+    the procedure was dropped: `shares` lists the shares that may move.
+    """
+
+    before: dict[str, Procedure | None]
+    change: Change
+    delta: dict[str, float]
+    shares: frozenset[str]
+
+
+class _Chooser:
+    """Picks the next measure of the plan; remembers effects until a measure changes their procedures."""
+
+    def __init__(self, state: CostedProcedures):
+        self.state = state
+        self.known: dict[tuple[Measure, ...], _Effect] = {}
+        self.touching: dict[str, set[tuple[Measure, ...]]] = {}  # procedure code -> known effects reading it
+
+    def effect(self, measures: tuple[Measure, ...]) -> _Effect:
+        """The effect of `measures` applied together (one measure: a tuple of one)."""
+        found = self.known.get(measures)
+        if found is None:
+            found = self.known[measures] = self._effect(measures)
+            for code in found.before:
+                self.touching.setdefault(code, set()).add(measures)
+        return found
+
+    def forget(self, codes) -> None:
+        """Drop the known effects that read the procedures `codes`, which a measure just changed."""
+        for code in codes:
+            for key in self.touching.pop(code, ()):
+                self.known.pop(key, None)
+
+    def choose(self, metrics: dict, unmet: list[TargetResult], candidates: list[Measure]) -> Measure | None:
+        """The measure with the largest saving among those that move an unmet target (see the module docstring)."""
+        current = self.state.catalog()
+
+        def moves(measures: tuple[Measure, ...]) -> bool:
+            effect = self.effect(measures)
+            return any(self._moves(effect, r, metrics, current) for r in unmet)
+
+        # sorted() keeps the first of equals: candidates come in the findings' order (procedure, rule, location)
+        scored = sorted(((self.effect((m,)), m) for m in candidates), key=lambda em: -em[0].change.annual_saving)
+        for effect, m in scored:
+            if any(self._moves(effect, r, metrics, current) for r in unmet):
+                return m
+        ranked = [m for _, m in scored]
+        groups: dict[str, tuple[Measure, ...]] = {}
+        for m in ranked:
+            if m.action not in _WHOLE:
+                groups[m.procedure] = groups.get(m.procedure, ()) + (m,)
+        working = {code for code, group in groups.items() if len(group) > 1 and moves(group)}
+        members = [m for m in ranked if m.procedure in working and m.action not in _WHOLE]
+        # a member the others can do without is not what makes its group work; take one that is, if any
+        needed = (m for m in members if not moves(tuple(x for x in groups[m.procedure] if x != m)))
+        return next(needed, members[0] if members else None)
+
+    def _effect(self, measures) -> _Effect:
+        change = self.state.preview(measures)
+        before = {code: self.state.procedures.get(code) for code in change.procedures}
+        old = [p for p in before.values() if p is not None]
+        new = [p for p in change.procedures.values() if p is not None]
+        base = self.state.base
+        m_old = compute_metrics(base.with_procedures(tuple(old)), self.state.costs)
+        m_new = compute_metrics(base.with_procedures(tuple(new)), change.costs)
+        delta = {k: m_new[k] - m_old[k] for k in AMOUNT_METRICS}
+        if len(new) < len(old) or any(self.state.costs[p.code].volume != change.costs[p.code].volume for p in new):
+            shares = frozenset(_SHARES)
+        else:
+            alone = [(_alone(p, self.state.costs, base), _alone(q, change.costs, base)) for p, q in zip(old, new)]
+            shares = frozenset(k for k in _SHARES if any(a[k] != b[k] for a, b in alone))
+        return _Effect(before, change, delta, shares)
+
+    def _moves(self, effect: _Effect, r: TargetResult, metrics: dict, current: Catalog) -> bool:
+        """Whether the effect brings the target's metric closer to its goal."""
+        old = metrics[r.metric]
+        if r.metric in AMOUNT_METRICS:
+            new = old + effect.delta[r.metric]
+        elif r.metric not in effect.shares:
+            return False
+        else:
+            new = self._whole(effect, current)[r.metric]
+        if old is None or new is None:
+            return old is None and new is not None and r.target.at_least is not None
+        return new < old if r.target.reduce_by is not None else new > old
+
+    def _whole(self, effect: _Effect, current: Catalog) -> dict:
+        """Every metric of the catalogue after the effect (the whole catalogue is counted again)."""
+        changed = effect.change.procedures
+        kept = tuple(q for q in (changed.get(p.code, p) for p in current.procedures) if q is not None)
+        return compute_metrics(current.with_procedures(kept), {**self.state.costs, **effect.change.costs})
+
+
+def _alone(p: Procedure, costs: dict[str, ProcedureCost], base: Catalog) -> dict:
+    """The metrics of a catalogue holding `p` alone."""
+    return compute_metrics(base.with_procedures((p,)), costs)
+
+
+def plan_to_yaml(plan: Plan, lang: str = "vi") -> str:
+    """The plan as a scenario file (a comment header, `name`, `measures`) that `load_scenario` accepts."""
+    import yaml
+
+    def flow(value: Any) -> str:
+        return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**9).strip()
+
+    name = " ".join(plan.catalog.name.split())  # one line, since it goes into comments
+    title = f"Phương án đơn giản hóa: {name}" if lang == "vi" else f"Simplification plan: {name}"
+    ids = ", ".join(t.id for t in plan.targets) or "-"
+    saving = f"{money(plan.annual_saving, lang)} {t('currency', lang)}"
+    costs = f"{money(plan.annual_cost_before, lang)} -> {money(plan.annual_cost_after, lang)}"
+    if lang == "vi":
+        header = [
+            f"Lập bằng `simplify plan` cho danh mục \"{name}\".",
+            f"Mục tiêu: {ids} ({'đạt' if plan.met else 'chưa đạt'} sau các biện pháp dưới đây).",
+            f"Tiết kiệm dự kiến mỗi năm: {saving} (chi phí tuân thủ/năm {costs}).",
+            "Mỗi biện pháp ghi mức tiết kiệm tính sau các biện pháp trước nó.",
+            "Sửa tùy ý rồi dùng lại: simplify audit --scenario <tệp này>",
+        ]
+    else:
+        header = [
+            f"Made by `simplify plan` for the catalogue \"{name}\".",
+            f"Targets: {ids} ({'met' if plan.met else 'not met'} after the measures below).",
+            f"Projected annual saving: {saving} (annual compliance cost {costs}).",
+            "Each measure's saving is counted after the measures before it.",
+            "Edit at will, then use it again: simplify audit --scenario <this file>",
+        ]
+    lines = [f"# {line}" for line in header]
+    lines += [f"name: {flow(title)}", "measures:" if plan.steps else "measures: []"]
+    for s in plan.steps:
+        lines.append(f"  # {s.rule}: {s.measure.describe(lang)}; {t('annual_saving', lang)} {money(s.annual_saving, lang)}")
+        lines.append(f"  - {flow(s.measure.to_yaml())[1:-1]}")
+    return "\n".join(lines) + "\n"
+
+
+def render_table(plan: Plan, lang: str = "vi", width: int = 140) -> str:
+    """The plan for people: one row per measure with its saving, the running total and each target after it."""
+    from rich.console import Console
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
+    heading = "Phương án đơn giản hóa" if lang == "vi" else "Simplification plan"
+    table = Table(title=f"{heading}: {plan.catalog.name}", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column(t("rule", lang))
+    table.add_column("Biện pháp" if lang == "vi" else "Measure", overflow="fold")
+    table.add_column(t("annual_saving", lang), justify="right")
+    table.add_column("Lũy kế" if lang == "vi" else "Cumulative", justify="right")
+    for target in plan.targets:
+        table.add_column(target.id, justify="right", overflow="fold")
+    table.add_row("", "", t("current", lang), "", "", *(_progress(r, lang) for r in plan.start))
+    for i, s in enumerate(plan.steps, 1):
+        table.add_row(str(i), s.rule, s.measure.describe(lang), money(s.annual_saving, lang),
+                      money(s.cumulative_saving, lang), *(_progress(r, lang) for r in s.targets))
+    table.add_row("", "", t("goal", lang), "", "", *(metric_value(r.metric, r.goal, lang) for r in plan.start))
+    console.print(table)
+    console.print(_conclusion(plan, lang))
+    return out.getvalue()
+
+
+def _progress(r: TargetResult, lang: str) -> str:
+    mark = "✓" if r.met else "✗"
+    return f"{metric_value(r.metric, r.current, lang)} {mark}"
+
+
+def _conclusion(plan: Plan, lang: str) -> str:
+    before, after = money(plan.annual_cost_before, lang), money(plan.annual_cost_after, lang)
+    saving = money(plan.annual_saving, lang)
+    unmet = [r.id for r in plan.final if not r.met]
+    if lang == "vi":
+        status = "Đạt mọi mục tiêu." if not unmet else f"Chưa đạt: {', '.join(unmet)} (không còn biện pháp nào giúp được)."
+        return (f"{len(plan.steps)} biện pháp; chi phí tuân thủ/năm {before} -> {after} đồng, "
+                f"tiết kiệm {saving} đồng. {status}")
+    status = "Every target met." if not unmet else f"Not met: {', '.join(unmet)} (no measure left that helps)."
+    return f"{len(plan.steps)} measures; annual compliance cost {before} -> {after} VND, saving {saving} VND. {status}"
