@@ -1,8 +1,11 @@
 """One analysis of a catalogue: costs, metrics, findings, targets, scenario.
 
 This is what every report is written from (audit in any format, the Excel
-report, check). It is a pure function of the catalogue and the settings;
-the commands load the inputs and hand the result to a writer.
+report, check). It is a function of the catalogue and the settings; the
+commands load the inputs and hand the result to a writer. For a catalogue
+read from a folder, the costs and findings of procedures whose inputs are
+unchanged come from the analysis cache (simplify.catalog.cache), which holds
+exactly what working them out again would give.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cost import CostModel, ProcedureCost, catalog_costs
+from .cost import CostModel, ProcedureCost, catalog_costs, procedure_cost
 from .metrics import compute_metrics
 from .model import Catalog
 
@@ -51,17 +54,22 @@ class Analysis:
 
 def analyse(catalog: Catalog, settings: Settings) -> Analysis:
     """Cost, metrics, findings and targets of `catalog`."""
-    costs = catalog_costs(catalog, settings.cost_model)
-    metrics = compute_metrics(catalog, costs)
-    findings: tuple = ()
-    projected = catalog
-    if settings.rules:
-        from .rules.engine import find, projected_catalog
+    from .catalog.cache import AnalysisCache
 
-        findings = tuple(find(catalog, settings.rules, settings.cost_model, costs))
-        projected = projected_catalog(catalog, [f for f in findings if not f.waived])
-    projected_costs = costs if projected is catalog else catalog_costs(projected, settings.cost_model)
-    projected_metrics = metrics if projected is catalog else compute_metrics(projected, projected_costs)
+    cache = AnalysisCache.open(catalog, lambda: _settings_key(settings))
+    if cache is None:
+        costs = catalog_costs(catalog, settings.cost_model)
+        findings = _findings(catalog, settings, costs)
+    else:
+        costs, findings = _cached(catalog, settings, cache)
+    metrics = compute_metrics(catalog, costs)
+    projected_metrics = cache.projected() if cache is not None and settings.rules else None
+    if projected_metrics is None:
+        projected_metrics = _projected_metrics(catalog, settings, costs, metrics, findings)
+        if cache is not None and settings.rules:
+            cache.put_projected(projected_metrics)
+    if cache is not None:
+        cache.save()
     targets: tuple = ()
     if settings.targets:
         from .targets import evaluate_targets
@@ -74,8 +82,64 @@ def analyse(catalog: Catalog, settings: Settings) -> Analysis:
         settings=settings,
         costs=costs,
         metrics=metrics,
-        findings=findings,
+        findings=tuple(findings),
         potential_annual_saving=metrics["annual_cost"] - projected_metrics["annual_cost"],
         projected_metrics=projected_metrics,
         targets=targets,
     )
+
+
+
+def _findings(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost], only: set[str] | None = None) -> list:
+    if not settings.rules:
+        return []
+    from .rules.engine import find
+
+    return find(catalog, settings.rules, settings.cost_model, costs, only)
+
+
+def _cached(catalog: Catalog, settings: Settings, cache) -> tuple[dict[str, ProcedureCost], tuple]:
+    """Costs and findings, those of procedures whose key is unchanged from the cache, the others worked out."""
+    known = {}
+    for p in catalog.procedures:
+        hit = cache.get(p.code)
+        if hit is not None:
+            known[p.code] = hit
+    costs = {p.code: known[p.code][0] if p.code in known else procedure_cost(p, settings.cost_model)
+             for p in catalog.procedures}
+    found: dict[str, list] = {code: list(hit[1]) for code, hit in known.items()}
+    missing = {p.code for p in catalog.procedures if p.code not in known}
+    if missing:
+        for f in _findings(catalog, settings, costs, missing if known else None):
+            found.setdefault(f.procedure, []).append(f)
+        for code in missing:
+            cache.put(code, costs[code], tuple(found.get(code, ())))
+    # find() orders findings by procedure first, then by rule and location within one.
+    return costs, tuple(f for code in sorted(found) for f in found[code])
+
+
+def _projected_metrics(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
+                       metrics: dict[str, Any], findings: tuple) -> dict[str, Any]:
+    """The metrics after every measure the findings suggest."""
+    if not settings.rules:
+        return metrics
+    from .rules.engine import projected_catalog
+
+    projected = projected_catalog(catalog, [f for f in findings if not f.waived])
+    if projected is catalog:
+        return metrics
+    return compute_metrics(projected, _projected_costs(catalog, projected, costs, settings.cost_model))
+
+
+def _settings_key(settings: Settings) -> bytes:
+    """What findings and costs depend on besides the catalogue: the rules and the cost model, as loaded."""
+    return repr((settings.cost_model, settings.rules)).encode("utf-8")
+
+
+def _projected_costs(catalog: Catalog, projected: Catalog, costs: dict[str, ProcedureCost],
+                     cm: CostModel) -> dict[str, ProcedureCost]:
+    """Costs after the measures, for the metrics: a procedure no measure touched keeps its cost, and the
+    metrics read no elapsed days, so the step graphs are not walked again."""
+    original = {p.code: p for p in catalog.procedures}
+    return {p.code: costs[p.code] if original.get(p.code) is p else procedure_cost(p, cm, days=False)
+            for p in projected.procedures}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Catalog, Document, Procedure
+from .model import Catalog, Document, Fee, Procedure, Step
 from .steps import elapsed_days
 
 
@@ -88,25 +88,8 @@ def procedure_cost(p: Procedure, cm: CostModel, *, days: bool = True) -> Procedu
     `days=False` leaves out the step graph's elapsed time (reported as 0) for
     callers that only price measures, thousands of times a run.
     """
-    hourly = cm.hourly(p.subject or "citizen")
-    applicant = [s for s in p.steps if s.actor == "applicant"]
-    cert_visit = 1 if any(d.certified and d.copies >= 1 for d in p.documents) else 0
-    base_hours = sum(s.hours for s in applicant) + sum(d.hours for d in p.documents)
-    cash = sum(s.cost for s in applicant) + sum(document_cash(d, cm) for d in p.documents)
-    in_person = [s for s in applicant if s.in_person]
-    visits_offline = len(in_person) + cert_visit
-    visits_online = sum(1 for s in in_person if not s.online) + cert_visit
-    fees_offline = sum(f.amount for f in p.fees)
-    fees_online = sum(f.amount_online for f in p.fees)
-
-    def channel(visits: int, fees: float) -> tuple[float, float]:
-        hours = base_hours + visits * cm.visit_hours
-        return hourly * hours + visits * cm.visit_travel_cost + cash + fees, hours
-
-    cost_offline, hours_offline = channel(visits_offline, fees_offline)
-    cost_online, hours_online = channel(visits_online, fees_online)
-    share = p.online_share
-    per_dossier = share * cost_online + (1 - share) * cost_offline
+    cost_offline, cost_online, hours_offline, hours_online, visits_offline, visits_online, per_dossier = _dossier(
+        cm.hourly(p.subject or "citizen"), p.steps, p.documents, p.fees, p.online_share, cm)
     volume = p.volume
     return ProcedureCost(
         code=p.code,
@@ -122,6 +105,38 @@ def procedure_cost(p: Procedure, cm: CostModel, *, days: bool = True) -> Procedu
         online_level=online_level(p),
         elapsed_days=elapsed_days(p.steps) if days else 0.0,
     )
+
+
+def annual_cost_with(p: Procedure, cm: CostModel, *, steps: tuple[Step, ...] | None = None,
+                     documents: tuple[Document, ...] | None = None, fees: tuple[Fee, ...] | None = None) -> float:
+    """The annual cost of `p` with some of its steps, documents or fees replaced.
+
+    The same arithmetic as `procedure_cost`, so a measure priced this way
+    saves exactly what re-costing the edited procedure would say, without
+    building that procedure.
+    """
+    per_dossier = _dossier(cm.hourly(p.subject or "citizen"), p.steps if steps is None else steps,
+                           p.documents if documents is None else documents, p.fees if fees is None else fees,
+                           p.online_share, cm)[6]
+    return per_dossier * p.volume
+
+
+def _dossier(hourly: float, steps: tuple[Step, ...], documents: tuple[Document, ...], fees: tuple[Fee, ...],
+             share: float, cm: CostModel) -> tuple[float, float, float, float, int, int, float]:
+    """Cost, hours and visits offline and online, and the cost of the channel mix, for one dossier."""
+    applicant = [s for s in steps if s.actor == "applicant"]
+    cert_visit = 1 if any(d.certified and d.copies >= 1 for d in documents) else 0
+    base_hours = sum([s.hours for s in applicant]) + sum([d.hours for d in documents])
+    cash = sum([s.cost for s in applicant]) + sum([document_cash(d, cm) for d in documents])
+    in_person = [s for s in applicant if s.in_person]
+    visits_offline = len(in_person) + cert_visit
+    visits_online = sum([1 for s in in_person if not s.online]) + cert_visit
+    hours_offline = base_hours + visits_offline * cm.visit_hours
+    hours_online = base_hours + visits_online * cm.visit_hours
+    cost_offline = hourly * hours_offline + visits_offline * cm.visit_travel_cost + cash + sum([f.amount for f in fees])
+    cost_online = hourly * hours_online + visits_online * cm.visit_travel_cost + cash + sum([f.amount_online for f in fees])
+    return (cost_offline, cost_online, hours_offline, hours_online, visits_offline, visits_online,
+            share * cost_online + (1 - share) * cost_offline)
 
 
 def catalog_costs(catalog: Catalog, cm: CostModel) -> dict[str, ProcedureCost]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .catalog.build import Builder, fields_of
@@ -209,20 +210,28 @@ class _Values(RawMap):
 
 def typed_values(m: Measure) -> tuple[dict[str, Any], tuple[str, str] | None]:
     """The changes of a set_* measure converted to the model's types, or ({}, the first problem)."""
-    changes = [(k, v) for k, v in m.values if not (k == OCCURRENCE and m.action == "set_document")]
+    # A rule's measure is applied and priced for each of thousands of findings: convert its values once.
+    # repr() is part of the key because 1, 1.0 and True are equal as keys but not as values.
+    typed, problem = _typed_values(m.action, repr(m.values), m.values)
+    return dict(typed), problem
+
+
+@lru_cache(maxsize=1024)
+def _typed_values(action: str, _shown: str, values: tuple) -> tuple[dict[str, Any], tuple[str, str] | None]:
+    changes = [(k, v) for k, v in values if not (k == OCCURRENCE and action == "set_document")]
     if not changes:
-        return {}, (f"'{m.action}' changes nothing: give at least one key", f"'{m.action}' không thay đổi gì: hãy nêu ít nhất một khóa")
-    cls, _ = _SET_TARGETS[m.action]
+        return {}, (f"'{action}' changes nothing: give at least one key", f"'{action}' không thay đổi gì: hãy nêu ít nhất một khóa")
+    cls, _ = _SET_TARGETS[action]
     spec = fields_of(cls)
-    allowed = settable_keys(m.action)
+    allowed = settable_keys(action)
     raw = _Values(changes)
-    raw.where = m.location
+    raw.where = NOWHERE  # only the problem's words are returned, never its location
     builder = Builder()
     typed: dict[str, Any] = {}
     for key, value in changes:
         if key not in allowed:
-            return {}, (f"'{m.action}' cannot set '{key}'; it can set: {', '.join(allowed)}",
-                        f"'{m.action}' không sửa được '{key}'; các khóa sửa được: {', '.join(allowed)}")
+            return {}, (f"'{action}' cannot set '{key}'; it can set: {', '.join(allowed)}",
+                        f"'{action}' không sửa được '{key}'; các khóa sửa được: {', '.join(allowed)}")
         f = spec[key]
         if value is None:
             if f.metadata["required"]:
@@ -267,11 +276,25 @@ def measure_changes(procedures: Mapping[str, Procedure | None], m: Measure) -> d
         return {p.code: None}
     if m.action == "merge":
         return {p.code: None, m.into: _merged(p, procedures[m.into])}
-    edited = _EDITS[m.action](p, m)
-    if m.action == "remove_step" or any(value is None for _, value in m.values):
-        # Documents of a removed step, or a value set back to its default: the dependent defaults are worked out again.
+    edited = evolve(p, **measure_edit(p, m))
+    if resolves_defaults(m):
         edited = resolve_procedure(edited, {})
     return {p.code: edited}
+
+
+def measure_edit(p: Procedure, m: Measure) -> dict[str, Any]:
+    """The fields of `p` an object-level measure `m` replaces, with their new values.
+
+    Before `resolves_defaults` work out the dependent defaults again; the rule
+    engine prices a measure from these parts without building the procedure.
+    """
+    return _EDITS[m.action](p, m)
+
+
+def resolves_defaults(m: Measure) -> bool:
+    """Whether the procedure's dependent defaults must be worked out again after `m`:
+    documents of a removed step, or a value set back to its default."""
+    return m.action == "remove_step" or any(value is None for _, value in m.values)
 
 
 def _chosen(p: Procedure, m: Measure) -> list[bool]:
@@ -285,17 +308,16 @@ def _chosen(p: Procedure, m: Measure) -> list[bool]:
     return chosen
 
 
-def _remove_document(p: Procedure, m: Measure) -> Procedure:
-    return evolve(p, documents=tuple(d for d, hit in zip(p.documents, _chosen(p, m)) if not hit))
+def _remove_document(p: Procedure, m: Measure) -> dict[str, Any]:
+    return {"documents": tuple(d for d, hit in zip(p.documents, _chosen(p, m)) if not hit)}
 
 
-def _set_document(p: Procedure, m: Measure) -> Procedure:
+def _set_document(p: Procedure, m: Measure) -> dict[str, Any]:
     values = typed_values(m)[0]
-    docs = tuple(evolve(d, **values) if hit else d for d, hit in zip(p.documents, _chosen(p, m)))
-    return evolve(p, documents=docs)
+    return {"documents": tuple(evolve(d, **values) if hit else d for d, hit in zip(p.documents, _chosen(p, m)))}
 
 
-def _remove_step(p: Procedure, m: Measure) -> Procedure:
+def _remove_step(p: Procedure, m: Measure) -> dict[str, Any]:
     gone = next(s for s in p.steps if s.id == m.step)
 
     def after(s: Step) -> tuple[str, ...] | None:
@@ -308,25 +330,25 @@ def _remove_step(p: Procedure, m: Measure) -> Procedure:
     steps = tuple(evolve(s, after=after(s)) for s in p.steps if s.id != gone.id)
     docs = tuple(evolve(d, step=None) if d.step == gone.id else d for d in p.documents)
     waivers = tuple(w for w in p.waivers if w.step != gone.id)
-    return evolve(p, steps=steps, documents=docs, waivers=waivers)
+    return {"steps": steps, "documents": docs, "waivers": waivers}
 
 
-def _set_step(p: Procedure, m: Measure) -> Procedure:
+def _set_step(p: Procedure, m: Measure) -> dict[str, Any]:
     values = typed_values(m)[0]
-    return evolve(p, steps=tuple(evolve(s, **values) if s.id == m.step else s for s in p.steps))
+    return {"steps": tuple(evolve(s, **values) if s.id == m.step else s for s in p.steps)}
 
 
-def _remove_fee(p: Procedure, m: Measure) -> Procedure:
-    return evolve(p, fees=tuple(f for f in p.fees if f.name != m.fee))
+def _remove_fee(p: Procedure, m: Measure) -> dict[str, Any]:
+    return {"fees": tuple(f for f in p.fees if f.name != m.fee)}
 
 
-def _set_fee(p: Procedure, m: Measure) -> Procedure:
+def _set_fee(p: Procedure, m: Measure) -> dict[str, Any]:
     values = typed_values(m)[0]
-    return evolve(p, fees=tuple(evolve(f, **values) if f.name == m.fee else f for f in p.fees))
+    return {"fees": tuple(evolve(f, **values) if f.name == m.fee else f for f in p.fees)}
 
 
-def _set_procedure(p: Procedure, m: Measure) -> Procedure:
-    return evolve(p, **typed_values(m)[0])
+def _set_procedure(p: Procedure, m: Measure) -> dict[str, Any]:
+    return typed_values(m)[0]
 
 
 _EDITS = {

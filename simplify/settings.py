@@ -91,14 +91,19 @@ class Checker:
             raise InputError(self.problems)
 
 
+def read_settings(file: Path, code: str, what: str) -> tuple[Checker, RawMap]:
+    """A settings file's top-level mapping and a Checker for the rest; InputError if it is not a mapping."""
+    check = Checker(code, str(file))
+    top = check.mapping(read_yaml_file(file, code), Location(str(file), 1, 1), what)
+    if top is None:
+        check.done()
+    return check, top
+
+
 def load_cost_model(path: str | Path | None = None) -> CostModel:
     """The cost model from `path`, or the default rules/cost_model.yaml."""
     file = Path(path) if path else default_file("cost_model.yaml")
-    raw = read_yaml_file(file)
-    check = Checker("E202", str(file))
-    top = check.mapping(raw, Location(str(file), 1, 1), "the cost model")
-    if top is None:
-        check.done()
+    check, top = read_settings(file, "E202", "the cost model")
     check.keys(top, ("currency", "hourly_value", "visit", "copy_cost_per_page", "certification"),
                ("hourly_value", "visit", "copy_cost_per_page", "certification"))
     hourly: list[tuple[str, float]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
@@ -76,3 +77,134 @@ def test_stale_entry_after_evidence_change_is_rebuilt(mini_copy, cache_dir):
     assert diags == []
     # the document's default name comes from the evidence type, so the cached procedure is stale
     assert catalog.procedure("1.000001").documents[0].name == "Tờ khai mới"
+
+
+# -- the analysis cache ----------------------------------------------------------------------------
+
+def _audit(path, cost_model=None) -> str:
+    """`audit --format json` of the catalogue at `path`, in process."""
+    from simplify.analysis import analyse
+    from simplify.catalog.loader import require_catalog
+    from simplify.commands.pipeline import Request, load_settings
+    from simplify.report.json_report import render
+
+    catalog, _ = require_catalog(path)
+    settings = load_settings(Request(path=path, cost_model=cost_model), catalog)
+    return render(analyse(catalog, settings), "vi")
+
+
+def _forget_recent():
+    """Make the next load read the cache files, not what this process last read or wrote."""
+    cache_module.ParseCache._recent.clear()
+    cache_module.AnalysisCache._recent.clear()
+
+
+def _spy_on_find(monkeypatch) -> list:
+    """The `only` argument of every call of the rule engine (None: the whole catalogue)."""
+    import simplify.rules.engine as engine
+
+    calls = []
+    real = engine.find
+    monkeypatch.setattr(engine, "find", lambda *a, **k: calls.append(a[4] if len(a) > 4 else k.get("only")) or real(*a, **k))
+    return calls
+
+
+def _synthetic(folder, n=80):
+    import importlib.util
+
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("make_catalog", REPO / "benchmarks" / "make_catalog.py")
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    maker.write_yaml_folder(maker.generate(n, 3), folder)
+    return folder
+
+
+def test_audit_identical_with_and_without_cache(mini_copy, cache_dir, monkeypatch):
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
+    without = _audit(mini_copy)
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", str(cache_dir))
+    cold = _audit(mini_copy)
+    assert len(list(cache_dir.glob("analysis-*.pickle"))) == 1
+    _forget_recent()
+    calls = _spy_on_find(monkeypatch)
+    warm = _audit(mini_copy)
+    assert calls == []  # every procedure's findings came from the cache
+    assert without == cold == warm
+    assert json.loads(warm)["findings"]
+
+
+def test_one_changed_file_reanalyses_it_and_its_neighbours_only(tmp_path, cache_dir, monkeypatch):
+    root = _synthetic(tmp_path / "cat")
+    first = json.loads(_audit(root))
+    # A procedure whose outputs other procedures ask for stops issuing them: its consumers' once-only
+    # findings (ONCE002) go away, though their own files did not change.
+    catalog, _ = load_catalog(root)
+    asked = {d.evidence: p.code for p in catalog.procedures for d in p.documents}
+    supplier = next(p for p in catalog.procedures if any(asked.get(o.evidence, p.code) != p.code for o in p.outputs))
+    consumers = {q.code for q in catalog.procedures if q.code != supplier.code
+                 and {d.evidence for d in q.documents} & {o.evidence for o in supplier.outputs}}
+    file = root / supplier.location.file
+    text = file.read_text(encoding="utf-8")
+    head, _, tail = text.partition("\noutputs:\n")
+    assert tail, "the chosen procedure lists its outputs"
+    rest = tail.split("\n")
+    while rest and rest[0].startswith(("  ", "-")):
+        rest.pop(0)
+    file.write_text(head + "\n" + "\n".join(rest), encoding="utf-8")
+
+    _forget_recent()
+    calls = _spy_on_find(monkeypatch)
+    warm = _audit(root)
+    (only,) = calls
+    assert supplier.code in only and consumers <= only
+    assert len(only) < len(catalog.procedures) // 2
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
+    assert warm == _audit(root)
+
+    def of_consumers(audit):
+        return [f for f in audit["findings"] if f["procedure"] in consumers]
+
+    assert of_consumers(json.loads(warm)) != of_consumers(first)
+
+
+def test_changed_cost_model_reprices_everything(mini_copy, cache_dir, monkeypatch, tmp_path):
+    from simplify.resources import defaults_dir
+
+    _audit(mini_copy)
+    model = tmp_path / "cost_model.yaml"
+    model.write_text((defaults_dir() / "cost_model.yaml").read_text(encoding="utf-8")
+                     .replace("citizen: 44000", "citizen: 50000"), encoding="utf-8")
+    _forget_recent()
+    calls = _spy_on_find(monkeypatch)
+    cached = _audit(mini_copy, model)
+    assert calls == [None]
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
+    assert cached == _audit(mini_copy, model)
+
+
+def test_corrupt_analysis_cache_is_ignored_and_rebuilt(mini_copy, cache_dir):
+    expected = _audit(mini_copy)
+    (cache_file,) = cache_dir.glob("analysis-*.pickle")
+    cache_file.write_bytes(b"\x80\x05garbage")
+    _forget_recent()
+    assert _audit(mini_copy) == expected
+    with open(cache_file, "rb") as handle:
+        assert pickle.load(handle)[0] == cache_module.FORMAT  # rewritten whole
+
+
+
+def test_stale_analysis_entry_is_worked_out_again(mini_copy, cache_dir, monkeypatch):
+    expected = _audit(mini_copy)
+    (cache_file,) = cache_dir.glob("analysis-*.pickle")
+    stored = pickle.loads(cache_file.read_bytes())
+    code = next(c for c in stored[3] if c is not None)
+    key, cost, findings = stored[3][code]
+    assert findings
+    stored[3][code] = (bytes(len(key)), cost, ())  # as if written for other inputs, with other findings
+    cache_file.write_bytes(cache_module.dumps(stored))
+    _forget_recent()
+    calls = _spy_on_find(monkeypatch)
+    assert _audit(mini_copy) == expected
+    assert calls == [{code}]

@@ -1,32 +1,43 @@
-"""A parse cache, so that an unchanged procedure file is not parsed twice across runs.
+"""Caches that make a second run over an unchanged catalogue folder nearly free.
 
-One file per catalogue folder in the user's cache directory
+Two files per catalogue folder in the user's cache directory
 (`$SIMPLIFY_CACHE_DIR`, else `$XDG_CACHE_HOME/simplify`, else
-`~/.cache/simplify`), mapping each procedure file to the digest of its bytes
-and what building it gave: the procedure and its diagnostics. An entry is
-used only when the file's bytes and the evidence types and databases it was
-checked against are unchanged. The cache is safe to delete; a corrupt,
-stale or foreign cache file is ignored and rebuilt, and it is read with an
-unpickler that can only make the model's own classes, never run code.
+`~/.cache/simplify`). The parse cache maps each procedure file to the digest
+of its bytes and what building it gave (the procedure and its diagnostics);
+an entry is used only when the file's bytes and the evidence types and
+databases it was checked against are unchanged. The analysis cache maps each
+procedure to its cost and findings under a key that covers everything they
+depend on (see `AnalysisCache`), and keeps the projected metrics of the last
+run. Both are safe to delete; a corrupt, stale or foreign file is ignored and
+rebuilt, and is read with an unpickler that can only make the model's own
+classes, never run code.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
 import pickle
+from operator import attrgetter
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
 from ..atomic import write_atomic
 
-FORMAT = 1
-_ALLOWED = {
-    ("simplify.model", name)
-    for name in ("Location", "LegalRef", "Step", "Document", "Fee", "Output", "Waiver", "Procedure")
-} | {("simplify.diagnostics", "Diagnostic")}
+FORMAT = 2
+# Classes a cache file may hold, with the module each is defined in.
+_CLASSES = {
+    "simplify.model": ("Location", "LegalRef", "Step", "Document", "Fee", "Output", "Waiver", "Procedure"),
+    "simplify.diagnostics": ("Diagnostic",),
+    "simplify.cost": ("ProcedureCost",),
+    "simplify.measures": ("Measure",),
+    "simplify.rules.finding": ("Finding",),
+}
+_ALLOWED = {(module, name) for module, names in _CLASSES.items() for name in names} | {(__name__, "_restore")}
 
 
 def cache_dir() -> Path | None:
@@ -42,6 +53,57 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def folder_key(root: Path) -> str:
+    """The name a catalogue folder's cache files share."""
+    return hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=12).hexdigest()
+
+
+# -- pickling the model's frozen classes quickly --------------------------
+#
+# A frozen dataclass pickles through dataclasses' own __getstate__/__setstate__,
+# which look the fields up again for every object: a national catalogue has a
+# million of them. Here each is written as its class and a tuple of its slots.
+
+_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
+def _restore(cls: type, values: tuple) -> Any:
+    slots = _SLOTS.get(cls)
+    if slots is None:
+        if not isinstance(cls, type) or cls.__name__ not in _CLASSES.get(cls.__module__, ()):
+            raise pickle.UnpicklingError(f"{cls!r} is not allowed in the cache")
+        slots = _SLOTS[cls] = cls.__slots__
+    obj = object.__new__(cls)
+    for name, value in zip(slots, values):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+_REDUCERS: dict[type, Any] = {}
+
+
+def _reducers() -> dict[type, Any]:
+    if not _REDUCERS:
+        import importlib
+
+        for module, names in _CLASSES.items():
+            for name in names:
+                cls = getattr(importlib.import_module(module), name)
+                # attrgetter of several names gives a tuple; every class here has at least two slots
+                values = attrgetter(*cls.__slots__)
+                _REDUCERS[cls] = lambda obj, cls=cls, values=values: (_restore, (cls, values(obj)))
+    return _REDUCERS
+
+
+def dumps(value: Any) -> bytes:
+    """`value` pickled, the model's classes as their slots."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _reducers()
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
 class _ModelUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in _ALLOWED:
@@ -49,32 +111,87 @@ class _ModelUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-class ParseCache:
-    """The cache of one catalogue folder: load once, look up per file, save once."""
+# -- cache files ----------------------------------------------------------
 
-    def __init__(self, root: Path, context: bytes):
+
+class _CacheFile:
+    """One cache file of a catalogue folder: read once, looked up by entry, written once if it changed."""
+
+    kind = ""
+    # The entries this process last read or wrote, by file, with the file's size and time then: a
+    # second load of the same folder in one run (check --baseline on itself) does not unpickle it again.
+    _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
+
+    def __init__(self, name: str, context: bytes):
         self.context = context
         self.path: Path | None = None
-        self.entries: dict[str, tuple[bytes, Any, tuple]] = {}
-        self.fresh: dict[str, tuple[bytes, Any, tuple]] = {}
+        self.entries: dict = {}
+        self.fresh: dict = {}
         self.changed = False
         folder = cache_dir()
         if folder is None:
             return
-        key = hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=12).hexdigest()
-        self.path = folder / f"parse-{key}.pickle"
+        self.path = folder / f"{self.kind}-{name}.pickle"
         self.entries = self._read()
 
     def _read(self) -> dict:
+        recent = self._recent.get(self.path)
+        if recent is not None and recent[0] == _stamp(self.path) and recent[1] == self.context:
+            return recent[2]
+        # A million objects that all live on: nothing for the collector to find now or later.
+        paused = gc.isenabled()
+        gc.disable()
         try:
             with open(self.path, "rb") as handle:
                 stored = _ModelUnpickler(handle).load()
+            gc.freeze()
             if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
                     and stored[1] == __version__ and stored[2] == self.context and isinstance(stored[3], dict)):
+                self._remember(stored[3])
                 return stored[3]
         except Exception:  # a missing, corrupt or foreign cache is simply rebuilt
             pass
+        finally:
+            if paused:
+                gc.enable()
         return {}
+
+    def save(self) -> None:
+        """Write the entries of this run (dropping those not asked for), if anything changed."""
+        if self.path is None or not (self.changed or len(self.fresh) != len(self.entries)):
+            return
+        data = dumps((FORMAT, __version__, self.context, self.fresh))
+        try:
+            write_atomic(self.path, lambda handle: handle.write(data))
+        except OSError:  # a read-only or full cache directory must not fail the run
+            return
+        self._remember(self.fresh)
+
+    def _remember(self, entries: dict) -> None:
+        recent = type(self)._recent
+        recent.pop(self.path, None)
+        recent[self.path] = (_stamp(self.path), self.context, entries)
+        while len(recent) > 2:
+            del recent[next(iter(recent))]
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+class ParseCache(_CacheFile):
+    """The parse cache of one catalogue folder."""
+
+    kind = "parse"
+    _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
+
+    def __init__(self, root: Path, context: bytes):
+        self.folder = folder_key(root)
+        super().__init__(self.folder, context)
 
     def get(self, rel: str, file_digest: bytes) -> tuple[Any, tuple] | None:
         """(procedure or None, diagnostics) for an unchanged file, else None."""
@@ -88,13 +205,104 @@ class ParseCache:
         self.fresh[rel] = (file_digest, procedure, tuple(diagnostics))
         self.changed = True
 
-    def save(self) -> None:
-        """Write the entries of this run (dropping files that are gone), if anything changed."""
-        if self.path is None or not (self.changed or len(self.fresh) != len(self.entries)):
-            return
-        buffer = io.BytesIO()
-        pickle.dump((FORMAT, __version__, self.context, self.fresh), buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            write_atomic(self.path, lambda handle: handle.write(buffer.getvalue()))
-        except OSError:  # a read-only or full cache directory must not fail the run
-            pass
+
+class Sourced(tuple):
+    """The procedures of a catalogue folder, knowing the file each was read from.
+
+    `fingerprints[i]` is the name and the digest of the bytes of the file
+    procedure `i` was read from; `folder` names the folder's cache files. Any
+    new tuple of procedures (a scenario, a measure applied) is a plain tuple,
+    so what is known of the files never outlives the procedures read from them.
+    """
+
+    folder: str
+    fingerprints: tuple[bytes, ...]
+
+
+def sourced(procedures: list, fingerprints: list[bytes], folder: str) -> Sourced:
+    out = Sourced(procedures)
+    out.folder = folder
+    out.fingerprints = tuple(fingerprints)
+    return out
+
+
+class AnalysisCache(_CacheFile):
+    """Costs and findings of each procedure of one catalogue folder, and the projected metrics.
+
+    A procedure's entry is keyed by the digest of: the settings (rule packs
+    and cost model, as loaded), the evidence types and databases, its own
+    file (name and bytes), and for every evidence type it asks for, the files
+    of the procedures that issue it, and for every one it issues, the files of
+    the procedures that ask for it. That covers all a rule can read about it
+    (its suppliers, consumers and their kinds and life events, the issuers of
+    its documents) and what pricing a merge into its consumer reads. The
+    projected metrics are kept under the digest of every procedure's key.
+    """
+
+    kind = "analysis"
+    _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
+
+    def __init__(self, procedures: Sourced, context: bytes):
+        super().__init__(procedures.folder, b"")
+        self.keys = _procedure_keys(procedures, digest(context))
+
+    @classmethod
+    def open(cls, catalog: Any, settings_key: Callable[[], bytes]) -> AnalysisCache | None:
+        """The cache for `catalog` analysed with the settings `settings_key()` describes;
+        None when its procedures were not read from a folder, or caching is off."""
+        if not isinstance(catalog.procedures, Sourced) or cache_dir() is None:
+            return None
+        context = repr((catalog.evidence_types, catalog.databases)).encode("utf-8")
+        return cls(catalog.procedures, settings_key() + b"\0" + context)
+
+    def get(self, code: str) -> tuple[Any, tuple] | None:
+        """(cost, findings) of the procedure `code` when nothing they depend on changed."""
+        entry = self.entries.get(code)
+        if entry is None or entry[0] != self.keys[code]:
+            return None
+        self.fresh[code] = entry
+        return entry[1], entry[2]
+
+    def put(self, code: str, cost: Any, findings: tuple) -> None:
+        self.fresh[code] = (self.keys[code], cost, findings)
+        self.changed = True
+
+    def projected(self) -> dict | None:
+        """The projected metrics, when no procedure's key changed."""
+        entry = self.entries.get(None)
+        if entry is None or entry[0] != self._run_key():
+            return None
+        self.fresh[None] = entry
+        return entry[1]
+
+    def put_projected(self, metrics: dict) -> None:
+        self.fresh[None] = (self._run_key(), metrics)
+        self.changed = True
+
+    def _run_key(self) -> bytes:
+        return digest(b"".join(self.keys.values()))
+
+
+def fingerprint(rel: str, file_digest: bytes) -> bytes:
+    """What the analysis cache knows of the file a procedure was read from: its name and its bytes."""
+    return digest(rel.encode("utf-8") + b"\0" + file_digest)
+
+
+_NONE = bytes(16)  # an evidence type no procedure issues, or none asks for
+
+
+def _procedure_keys(procedures: Sourced, settings: bytes) -> dict[str, bytes]:
+    issuers: dict[str, list[bytes]] = {}
+    askers: dict[str, list[bytes]] = {}
+    for p, fingerprint in zip(procedures, procedures.fingerprints):
+        for o in p.outputs:
+            issuers.setdefault(o.evidence, []).append(fingerprint)
+        for d in p.documents:
+            askers.setdefault(d.evidence, []).append(fingerprint)
+    issued = {e: digest(b"".join(found)) for e, found in issuers.items()}
+    asked = {e: digest(b"".join(found)) for e, found in askers.items()}
+    return {
+        p.code: digest(b"".join([settings, fingerprint, *(issued.get(d.evidence, _NONE) for d in p.documents),
+                                 *(asked.get(o.evidence, _NONE) for o in p.outputs)]))
+        for p, fingerprint in zip(procedures, procedures.fingerprints)
+    }

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, InputError, diag, has_errors, sort_diagnostics
 from ..model import Catalog, CatalogInfo, Location, Procedure
 from .build import Builder, check_unique_codes
-from .cache import ParseCache, digest
+from .cache import ParseCache, digest, fingerprint, sourced
 from .raw import RawMap
 from .yaml_reader import Limits, read_yaml
 
@@ -31,12 +31,15 @@ def load_catalog(
 ) -> tuple[Catalog | None, list[Diagnostic]]:
     """The catalogue at `path` and every diagnostic; the catalogue is None on errors."""
     # Loading makes hundreds of thousands of objects that all live on: pausing
-    # the cyclic garbage collector meanwhile saves its repeated full scans.
+    # the cyclic garbage collector meanwhile saves its repeated full scans, and
+    # freezing them afterwards keeps every later collection from walking them
+    # again (the model holds no cycles: they are still freed when dropped).
     paused = gc.isenabled()
     gc.disable()
     try:
         return _load(Path(path), limits, progress)
     finally:
+        gc.freeze()
         if paused:
             gc.enable()
 
@@ -126,19 +129,23 @@ def _load_folder(root: Path, limits: Limits, progress: Progress | None) -> tuple
                        f"{len(files):,} tệp thủ tục, vượt giới hạn {limits.max_procedures:,} (nâng bằng --max-procedures)")
         files = []
     procedures: list[Procedure] = []
+    fingerprints: list[bytes] = []
     cache = ParseCache(root, _context_key(evidence_types, databases, limits))
     for i, file in enumerate(files):
-        p = _procedure_file(file, f"procedures/{file.name}", limits, builder, cache, diags)
-        if p is not None:
-            procedures.append(p)
+        rel = f"procedures/{file.name}"
+        read = _procedure_file(file, rel, limits, builder, cache, diags)
+        if read is not None and read[0] is not None:
+            procedures.append(read[0])
+            fingerprints.append(fingerprint(rel, read[1]))
         if progress is not None:
             progress(i + 1, len(files))
     cache.save()
-    procedures = check_unique_codes(procedures, builder)
+    unique = check_unique_codes(procedures, builder)
     diags.extend(builder.diagnostics)
-    if info is None:
+    if info is None or len(unique) != len(procedures):
         return None, diags
-    return Catalog(info, tuple(evidence_types), tuple(databases), tuple(procedures), str(root)), diags
+    return Catalog(info, tuple(evidence_types), tuple(databases), sourced(procedures, fingerprints, cache.folder),
+                   str(root)), diags
 
 
 def _context_key(evidence_types, databases, limits: Limits) -> bytes:
@@ -150,8 +157,8 @@ def _context_key(evidence_types, databases, limits: Limits) -> bytes:
 
 
 def _procedure_file(file: Path, rel: str, limits: Limits, builder: Builder, cache: ParseCache,
-                    diags: list[Diagnostic]) -> Procedure | None:
-    """One procedure file, from the cache when its bytes are unchanged."""
+                    diags: list[Diagnostic]) -> tuple[Procedure | None, bytes] | None:
+    """One procedure file and the digest of its bytes, the procedure from the cache when they are unchanged."""
     data = _read_bytes(file, rel, diags)
     if data is None:
         return None
@@ -159,7 +166,7 @@ def _procedure_file(file: Path, rel: str, limits: Limits, builder: Builder, cach
     hit = cache.get(rel, key)
     if hit is not None:
         diags.extend(hit[1])
-        return hit[0]
+        return hit[0], key
     raw, problems = read_yaml(data, rel, limits)
     before = len(builder.diagnostics)
     p = builder.procedure(raw, Location(rel, 1, 1)) if raw is not None else None
@@ -170,7 +177,7 @@ def _procedure_file(file: Path, rel: str, limits: Limits, builder: Builder, cach
     del builder.diagnostics[before:]
     diags.extend(found)
     cache.put(rel, key, p, found)
-    return p
+    return p, key
 
 
 def _load_single_file(path: Path, limits: Limits) -> tuple[Catalog | None, list[Diagnostic]]:

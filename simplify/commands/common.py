@@ -23,12 +23,20 @@ def stderr_console():
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+# Messages quote catalogue text: its control characters (an escape sequence that
+# clears the terminal, a line break that forges a second diagnostic) and
+# bidirectional overrides are printed escaped, never acted on.
+_UNPRINTABLE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+                for c in (*range(0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F),
+                          *range(0x2066, 0x206A), 0x2028, 0x2029)}
+
+
 def print_diagnostics(diags: list[Diagnostic], lang: str = "vi", quiet: bool = False) -> None:
     """Every diagnostic on stderr, one line each (warnings hidden by --quiet)."""
     for d in diags:
         if quiet and not d.is_error:
             continue
-        sys.stderr.write(d.render(lang) + "\n")
+        sys.stderr.write(d.render(lang).translate(_UNPRINTABLE) + "\n")
 
 
 def run_app(app: typer.Typer) -> None:
@@ -125,5 +133,8 @@ def emit(text: str, output: Path | None) -> None:
         return
     from ..atomic import write_text_atomic
 
-    write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+    try:
+        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+    except OSError as error:  # a folder of that name, a full disk: the previous file is as it was
+        raise typer.BadParameter(f"cannot write {output}: {error.strerror or error}", param_hint="--output") from None
 

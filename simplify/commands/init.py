@@ -16,9 +16,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def init(directory: Annotated[Path, typer.Argument(help="Folder to create (must be absent or empty).")]) -> None:
     """Create a catalogue: catalog.yaml, evidence_types.yaml, databases.yaml, one example procedure, rules/."""
     import json
-    import shutil
 
-    from ..atomic import write_text_atomic
+    from ..atomic import write_atomic, write_text_atomic
     from ..resources import defaults_dir
     from ..schema import file_schema
 
@@ -33,5 +32,6 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to create (must 
                       json.dumps(file_schema("procedure"), ensure_ascii=False, indent=2) + "\n")
     (directory / "rules").mkdir()
     for pack in sorted(defaults_dir().glob("*.yaml")):
-        shutil.copyfile(pack, directory / "rules" / pack.name)
+        data = pack.read_bytes()
+        write_atomic(directory / "rules" / pack.name, lambda handle: handle.write(data))
     typer.echo(f"{directory}: catalogue created; run `simplify validate {directory}`", err=True)

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from ..cost import CostModel, ProcedureCost, procedure_cost
+from ..cost import CostModel, ProcedureCost, annual_cost_with, procedure_cost
 from ..diagnostics import InputError, diag
-from ..measures import OCCURRENCE, Measure, check_measure, measure_changes
+from ..measures import OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, resolves_defaults
 from ..model import Catalog, Location, Procedure
 from ..network import links
 from .finding import Finding
@@ -54,8 +54,11 @@ def _selectors(text: str | None, option: str, rules: tuple[Rule, ...]) -> tuple[
 
 
 def find(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel,
-         costs: dict[str, ProcedureCost]) -> list[Finding]:
-    """Every finding of `rules` on `catalog`, waived ones included, by procedure, rule and location."""
+         costs: dict[str, ProcedureCost], only: set[str] | None = None) -> list[Finding]:
+    """Every finding of `rules` on `catalog`, waived ones included, by procedure, rule and location.
+
+    `only` limits them to the procedures it names; their links still come from the whole catalogue.
+    """
     by_target = {t: [r for r in rules if r.target == t] for t in TARGETS}
     env = Env(links(catalog), costs, {p.code: p.kind for p in catalog.procedures})
     pricer = _Pricer(catalog, costs, cost_model)
@@ -63,6 +66,8 @@ def find(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel,
     databases = catalog.database_index()
     found: list[Finding] = []
     for p in catalog.procedures:
+        if only is not None and p.code not in only:
+            continue
         for target, target_rules in by_target.items():
             if not target_rules:
                 continue
@@ -150,12 +155,23 @@ class _Pricer:
         if m is None:
             return 0.0
         if m not in self.known:
-            changed = measure_changes(self.procedures, m)
-            before = sum(self.costs[code].annual_cost for code in changed)
-            after = sum(procedure_cost(q, self.cost_model, days=False).annual_cost
-                        for q in changed.values() if q is not None)
-            self.known[m] = before - after
+            self.known[m] = self._price(m)
         return self.known[m]
+
+    def _price(self, m: Measure) -> float:
+        p = self.procedures[m.procedure]
+        if m.action in _PART_EDITS and not resolves_defaults(m):
+            # Only steps, documents or fees change: cost them in place of the procedure's own.
+            return self.costs[p.code].annual_cost - annual_cost_with(p, self.cost_model, **measure_edit(p, m))
+        changed = measure_changes(self.procedures, m)
+        before = sum(self.costs[code].annual_cost for code in changed)
+        after = sum(procedure_cost(q, self.cost_model, days=False).annual_cost
+                    for q in changed.values() if q is not None)
+        return before - after
+
+
+# Object-level measures whose edit replaces only steps, documents or fees (see measures.measure_edit).
+_PART_EDITS = frozenset(("remove_document", "set_document", "set_step", "remove_fee", "set_fee"))
 
 
 def projected_catalog(catalog: Catalog, findings: Iterable[Finding]) -> Catalog:
