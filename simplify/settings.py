@@ -58,7 +58,8 @@ class Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                self.fail(raw.key_loc(key), f"unknown key '{key}'{hint}", f"khóa không xác định '{key}'{hint}")
+                hint_vi = f"; có phải ý bạn là '{close[0]}'?" if close else ""
+                self.fail(raw.key_loc(key), f"unknown key '{key}'{hint}", f"khóa không xác định '{key}'{hint_vi}")
         for key in required:
             if key not in raw:
                 self.fail(raw.loc(), f"required key '{key}' is missing", f"thiếu khóa bắt buộc '{key}'")
@@ -69,8 +70,9 @@ class Checker:
             if at_most is None or value <= at_most:
                 return float(value)
         limit = f" and at most {at_most:g}" if at_most is not None else ""
+        limit_vi = f" và không lớn hơn {at_most:g}" if at_most is not None else ""
         self.fail(raw.value_loc(key), f"'{key}' must be a number, zero or more{limit}, not {value!r}",
-                  f"'{key}' phải là số không âm{limit}, không phải {value!r}")
+                  f"'{key}' phải là số không âm{limit_vi}, không phải {value!r}")
         return default
 
     def text(self, raw: RawMap, key: str, default: str | None = None) -> str | None:
