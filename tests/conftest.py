@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 import tempfile
 import textwrap
@@ -67,3 +68,26 @@ def catalog_dir(tmp_path):
     def make(procedures: dict[str, str], **files: str) -> Path:
         return write_catalog(tmp_path / "cat", procedures, **files)
     return make
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """Run `simplify ARGS` in this process as the console script does: (exit code, stdout, stderr)."""
+    from simplify import cli as entry
+    from simplify.commands.common import run_app
+
+    entry._register()
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["simplify", *map(str, args)])
+        try:
+            run_app(entry.app)
+            code = 0
+        except SystemExit as done:
+            code = done.code or 0
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return run

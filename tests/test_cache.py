@@ -85,7 +85,8 @@ def _audit(path, cost_model=None) -> str:
     """`audit --format json` of the catalogue at `path`, in process."""
     from simplify.analysis import analyse
     from simplify.catalog.loader import require_catalog
-    from simplify.commands.pipeline import Request, load_settings
+    from simplify.commands.request import Request
+    from simplify.commands.pipeline import load_settings
     from simplify.report.json_report import render
 
     catalog, _ = require_catalog(path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,30 +22,6 @@ CERTIFIED = DATA / "check" / "certified"      # the mini catalogue where 1.00000
 FORMATS = ("table", "json", "github", "sarif", "junit")
 THUONG_TRU = "procedures/1.000002-thuong-tru.yaml"
 KHAI_SINH = "procedures/1.000001-khai-sinh.yaml"
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    """Run `simplify ARGS` in this process as the console script does: (exit code, stdout, stderr)."""
-    from simplify import cli as entry
-    from simplify.commands.common import run_app
-
-    if not entry.app.registered_commands:   # main() registers them on every call, and typer's lookups grow with them
-        entry._register()
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["simplify", *map(str, args)])
-        try:
-            run_app(entry.app)
-            code = 0
-        except SystemExit as done:
-            code = done.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-    return run
 
 
 def copy_catalog(tmp_path: Path, source: Path = MINI) -> Path:

@@ -15,7 +15,6 @@ from simplify.catalog.loader import load_catalog
 from simplify.catalog.yaml_writer import dump_procedure, procedure_filenames, write_yaml_file, write_yaml_folder
 from simplify.diagnostics import InputError
 from simplify.model import Catalog, Document, LegalRef, Procedure, Step, resolve_procedure
-from test_check import cli  # noqa: F401  (the in-process CLI runner fixture)
 
 TESTS = Path(__file__).resolve().parent
 MINI = TESTS / "data" / "mini"

@@ -10,7 +10,7 @@ from simplify.catalog.loader import require_catalog
 from simplify.cost import CostModel
 from simplify.diff import PartChange, diff_catalogs
 from simplify.report import diff_markdown
-from test_check import CERTIFIED, KHAI_SINH, MINI, cli, copy_catalog, edit  # noqa: F401  (cli: the fixture)
+from test_check import CERTIFIED, KHAI_SINH, MINI, copy_catalog, edit
 
 
 def catalog(path):

@@ -16,7 +16,6 @@ import pytest
 from simplify.check import CheckResult, Entry, Regression
 from simplify.model import Location
 from simplify.report import github, junit, sarif
-from test_check import cli  # noqa: F401  (the fixture)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-2.1.0.json"

@@ -34,7 +34,6 @@ from hypothesis import strategies as st
 from simplify.catalog.excel_writer import write_workbook
 from simplify.catalog.loader import load_catalog
 from simplify.diagnostics import Diagnostic
-from test_check import cli  # noqa: F401  (the fixture)
 from test_fuzz_yaml import (
     KEYS, KNOWN_WORDS, MINI, NUMBERS, ODD_WORDS, SECONDS_PER_CASE, SUITE, assert_outcome, hostile_text, time_limit,
     workdir,

@@ -42,7 +42,6 @@ from simplify.model import (
     CatalogInfo, Database, Document, EvidenceType, Fee, LegalRef, Output, Procedure, Step, Waiver, format_fields,
 )
 from simplify.report.json_report import render
-from test_check import cli  # noqa: F401  (the fixture)
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
 FILES = tuple(sorted(p.relative_to(MINI).as_posix() for p in MINI.rglob("*.yaml")))
@@ -272,7 +271,8 @@ def time_limit(seconds: float):
 @functools.cache
 def default_settings():
     """The default rule packs, cost model and targets, read once."""
-    from simplify.commands.pipeline import Request, load_settings
+    from simplify.commands.request import Request
+    from simplify.commands.pipeline import load_settings
 
     return load_settings(Request(path=MINI), None)
 

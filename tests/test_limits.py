@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, REPO
-from test_check import cli  # noqa: F401  (the fixture)
 
 from simplify.catalog.excel_writer import write_workbook
 from simplify.catalog.loader import load_catalog

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI
-from test_check import cli  # noqa: F401  (the fixture)
 
 from simplify.atomic import write_atomic, write_text_atomic
 from simplify.catalog.excel_writer import write_workbook

@@ -14,7 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from simplify.commands.pipeline import Request, run_analysis
+from simplify.commands.request import Request
+from simplify.commands.pipeline import run_analysis
 from simplify.plan import make_plan
 from simplify.report.excel import plan_measures, report_bytes, scenario_measures, write_report
 

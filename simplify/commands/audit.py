@@ -8,12 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..options import (
-    DEFAULT_CATALOG, BaselineOpt, CostModelOpt, IgnoreOpt, Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt,
-    MaxProceduresOpt, MaxRowsOpt, NoProgressOpt, OutputOpt, PathArg, QuietOpt, RulesOpt, ScenarioOpt, SelectOpt,
-    ShowWaivedOpt, TargetsOpt,
-)
-from .common import emit, limits_from
+from ..options import OutputOpt
+from .common import emit
+from .request import Request, with_options
 
 
 class AuditFormat(str, Enum):
@@ -22,35 +19,15 @@ class AuditFormat(str, Enum):
     markdown = "markdown"
 
 
+@with_options("path", "lang", "settings", "scenario", "baseline", "show_waived", "quiet", "no_progress", "limits")
 def audit(
-    path: PathArg = DEFAULT_CATALOG,
     format: Annotated[AuditFormat, typer.Option("--format", "-f", help="table (for people), json (the contract) or markdown.")] = AuditFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.vi,
-    rules: RulesOpt = None,
-    cost_model: CostModelOpt = None,
-    targets: TargetsOpt = None,
-    scenario: ScenarioOpt = None,
-    baseline: BaselineOpt = None,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    show_waived: ShowWaivedOpt = False,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
-    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
-    max_procedures: MaxProceduresOpt = 100_000,
-    max_depth: MaxDepthOpt = 64,
-    max_rows: MaxRowsOpt = 2_000_000,
+    request: Request = Request(),
 ) -> None:
     """Audit a catalogue: compliance cost, findings with savings, and targets."""
-    from .pipeline import Request, run_analysis
+    from .pipeline import run_analysis
 
-    request = Request(
-        path=path, rules=tuple(rules or ()), cost_model=cost_model, targets=targets, select=select, ignore=ignore,
-        baseline=baseline, scenario=scenario, show_waived=show_waived,
-        limits=limits_from(max_file_size, max_procedures, max_depth, max_rows),
-        progress=not no_progress, lang=lang.value, quiet=quiet,
-    )
     analysis = run_analysis(request)
     if format is AuditFormat.json:
         from ..report.json_report import render
@@ -59,7 +36,7 @@ def audit(
     else:
         from ..report.table import render
     kwargs = {"width": _width()} if format is AuditFormat.table else {}
-    emit(render(analysis, lang.value, **kwargs), output)
+    emit(render(analysis, request.lang, **kwargs), output)
 
 
 def _width() -> int:

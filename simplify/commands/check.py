@@ -16,11 +16,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import (
-    DEFAULT_CATALOG, BaselineOpt, CostModelOpt, IgnoreOpt, Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt,
-    MaxProceduresOpt, MaxRowsOpt, NoProgressOpt, OutputOpt, PathArg, QuietOpt, RulesOpt, SelectOpt, TargetsOpt,
-)
-from .common import EXIT_FINDINGS, emit, limits_from
+from ..options import BaselineOpt, Lang, OutputOpt
+from .common import EXIT_FINDINGS, emit
+from .request import Request, with_options
 
 
 class CheckFormat(str, Enum):
@@ -41,8 +39,8 @@ class FailOn(str, Enum):
 WRITERS = {"table": "check_table", "json": "check_json", "github": "github", "sarif": "sarif", "junit": "junit"}
 
 
+@with_options("path", "lang", "settings", "quiet", "no_progress", "limits")
 def check(
-    path: PathArg = DEFAULT_CATALOG,
     baseline: BaselineOpt = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that fails the run.")] = FailOn.error,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings or regressions fail the run.")] = False,
@@ -53,18 +51,7 @@ def check(
         "--format", "-f", help="table, json, github, sarif or junit; github under GITHUB_ACTIONS=true, else table.",
         show_default=False)] = None,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.vi,
-    rules: RulesOpt = None,
-    cost_model: CostModelOpt = None,
-    targets: TargetsOpt = None,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
-    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
-    max_procedures: MaxProceduresOpt = 100_000,
-    max_depth: MaxDepthOpt = 64,
-    max_rows: MaxRowsOpt = 2_000_000,
+    request: Request = Request(),
 ) -> None:
     """CI gate: fail on findings, or with --baseline on new findings and regressions only."""
     import importlib
@@ -72,12 +59,11 @@ def check(
     from ..analysis import analyse
     from ..check import check as verdict_of
     from .common import load
-    from .pipeline import Request, load_settings
+    from .pipeline import load_settings
 
-    limits = limits_from(max_file_size, max_procedures, max_depth, max_rows)
-    request = Request(path=path, rules=tuple(rules or ()), cost_model=cost_model, targets=targets, select=select,
-                      ignore=ignore, limits=limits, progress=not no_progress, lang=lang.value, quiet=quiet)
-    catalog = load(path, limits, request.progress, lang.value, quiet)
+    # The baseline here is the ratchet's: it is loaded once below, not by load_settings.
+    path, limits, lang = request.path, request.limits, Lang(request.lang)
+    catalog = load(path, limits, request.progress, request.lang, request.quiet)
     settings = load_settings(request, catalog)
     before = None
     if baseline:

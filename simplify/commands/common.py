@@ -102,12 +102,6 @@ def fail_input(error: InputError, lang: str = "vi") -> None:
     raise typer.Exit(EXIT_INPUT)
 
 
-def limits_from(max_file_size: int, max_procedures: int, max_depth: int, max_rows: int):
-    from ..catalog.yaml_reader import Limits
-
-    return Limits(max_file_bytes=max_file_size, max_depth=max_depth, max_procedures=max_procedures, max_rows=max_rows)
-
-
 def load(path: Path, limits=None, progress: bool = True, lang: str = "vi", quiet: bool = False):
     """The catalogue at `path`, printing its warnings; InputError on errors."""
     from ..catalog.loader import require_catalog

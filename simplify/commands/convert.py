@@ -8,28 +8,24 @@ from typing import Annotated
 
 import typer
 
-from ..options import Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt, MaxProceduresOpt, MaxRowsOpt, NoProgressOpt, QuietOpt
-from .common import limits_from, load
+from ..options import Lang
+from .common import load
+from .request import Request, with_options
 
 
+@with_options("lang", "quiet", "no_progress", "limits")
 def convert(
     src: Annotated[Path, typer.Argument(help="Catalogue to read: folder, single YAML file or .xlsx workbook.")],
     dst: Annotated[Path, typer.Argument(help="Where to write: name.xlsx (workbook), name.yaml (one file), else a folder.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file, or the catalogue in a non-empty folder.")] = False,
-    lang: LangOpt = Lang.vi,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
-    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
-    max_procedures: MaxProceduresOpt = 100_000,
-    max_depth: MaxDepthOpt = 64,
-    max_rows: MaxRowsOpt = 2_000_000,
+    request: Request = Request(),
 ) -> None:
     """Convert a catalogue between its forms: YAML folder or file <-> Excel workbook. SRC is never modified."""
     from ..catalog.convert import check_destination, convert_catalog
 
     check_destination(src, dst, force)
-    limits = limits_from(max_file_size, max_procedures, max_depth, max_rows)
-    catalog = load(src, limits, progress=not no_progress, lang=lang.value, quiet=quiet)
+    lang = Lang(request.lang)
+    catalog = load(src, request.limits, progress=request.progress, lang=request.lang, quiet=request.quiet)
     try:
         removed = convert_catalog(catalog, dst)
     except OSError as error:  # a full disk: each file written is whole, the one being written is as it was

@@ -14,10 +14,9 @@ from typing import Annotated
 
 import typer
 
-from ..options import (
-    DEFAULT_CATALOG, CostModelOpt, Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt, MaxProceduresOpt, MaxRowsOpt, OutputOpt,
-)
-from .common import emit, limits_from
+from ..options import DEFAULT_CATALOG, CostModelOpt, OutputOpt
+from .common import emit
+from .request import Request, with_options
 
 
 class DiffFormat(str, Enum):
@@ -31,18 +30,15 @@ WRITERS = {"table": "diff_table", "json": "diff_json", "markdown": "diff_markdow
 SideArg = Annotated[str, typer.Argument(help="Catalogue folder, YAML file, workbook or git:<rev>.", show_default=False)]
 
 
+@with_options("lang", "limits")
 def diff(
     old: SideArg,
     new: SideArg,
     format: Annotated[DiffFormat, typer.Option(
         "--format", "-f", help="table (for people), json, or markdown (a pull-request comment).")] = DiffFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.vi,
     cost_model: CostModelOpt = None,
-    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
-    max_procedures: MaxProceduresOpt = 100_000,
-    max_depth: MaxDepthOpt = 64,
-    max_rows: MaxRowsOpt = 2_000_000,
+    request: Request = Request(),
 ) -> None:
     """What changed between two catalogues: procedures, documents, steps, fees, and cost per procedure."""
     import importlib
@@ -51,9 +47,9 @@ def diff(
     from ..diff import diff_catalogs
     from ..settings import load_cost_model
 
-    limits = limits_from(max_file_size, max_procedures, max_depth, max_rows)
+    limits = request.limits
     anchor = next((Path(side) for side in (new, old) if not side.startswith(GIT_PREFIX)), DEFAULT_CATALOG)
     model = load_cost_model(cost_model)
     result = diff_catalogs(load_baseline(old, anchor, limits), load_baseline(new, anchor, limits), model)
     writer = importlib.import_module(f"..report.{WRITERS[format.value]}", __package__)
-    emit(writer.render(result, lang.value), output)
+    emit(writer.render(result, request.lang), output)

@@ -7,31 +7,12 @@ baseline and the scenario, each raising `InputError` with located problems.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from ..analysis import Analysis, Settings, analyse
-from ..catalog.yaml_reader import Limits
+from .request import Request
 from ..metrics import METRICS
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the user asked for on the command line."""
-
-    path: Path
-    rules: tuple[Path, ...] = ()
-    cost_model: Path | None = None
-    targets: Path | None = None
-    select: str | None = None
-    ignore: str | None = None
-    baseline: str | None = None
-    scenario: Path | None = None
-    show_waived: bool = False
-    limits: Limits = Limits()
-    progress: bool = True
-    lang: str = "vi"
-    quiet: bool = False
 
 
 def settings_folder(path: Path) -> Path | None:

@@ -11,11 +11,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import (
-    DEFAULT_CATALOG, BaselineOpt, CostModelOpt, IgnoreOpt, Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt,
-    MaxProceduresOpt, MaxRowsOpt, NoProgressOpt, PathArg, QuietOpt, RulesOpt, SelectOpt, TargetsOpt,
-)
-from .common import emit, limits_from
+from ..options import Lang
+from .common import emit
+from .request import Request, with_options
 
 
 class PlanFormat(str, Enum):
@@ -23,38 +21,22 @@ class PlanFormat(str, Enum):
     json = "json"
 
 
+@with_options("path", "lang", "settings", "baseline", "quiet", "no_progress", "limits")
 def plan(
-    path: PathArg = DEFAULT_CATALOG,
     target: Annotated[Optional[list[str]], typer.Option(
         "--target", metavar="ID",
         help="Aim at this target id (repeatable); default: every reduce_by target on a count or a cost.")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the plan as a scenario file (atomically), for --scenario.")] = None,
     format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table (for people) or json.")] = PlanFormat.table,
-    lang: LangOpt = Lang.vi,
-    rules: RulesOpt = None,
-    cost_model: CostModelOpt = None,
-    targets: TargetsOpt = None,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    baseline: BaselineOpt = None,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
-    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
-    max_procedures: MaxProceduresOpt = 100_000,
-    max_depth: MaxDepthOpt = 64,
-    max_rows: MaxRowsOpt = 2_000_000,
+    request: Request = Request(),
 ) -> None:
     """Choose measures greedily by annual saving until the targets are met; --output writes the scenario file."""
     from ..plan import make_plan, plan_to_yaml, render_table, select_targets
     from .common import load
-    from .pipeline import Request, load_settings
+    from .pipeline import load_settings
 
-    request = Request(
-        path=path, rules=tuple(rules or ()), cost_model=cost_model, targets=targets, select=select, ignore=ignore,
-        baseline=baseline, limits=limits_from(max_file_size, max_procedures, max_depth, max_rows),
-        progress=not no_progress, lang=lang.value, quiet=quiet,
-    )
+    lang = Lang(request.lang)
     catalog = load(request.path, request.limits, request.progress, request.lang, request.quiet)
     settings = load_settings(request, catalog)
     ids = tuple(target or ())

@@ -8,40 +8,20 @@ from typing import Annotated
 
 import typer
 
-from ..options import (
-    DEFAULT_CATALOG, BaselineOpt, CostModelOpt, IgnoreOpt, Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt,
-    MaxProceduresOpt, MaxRowsOpt, NoProgressOpt, PathArg, QuietOpt, RulesOpt, ScenarioOpt, SelectOpt, TargetsOpt,
-)
-from .common import limits_from
+from ..options import Lang
+from .request import Request, with_options
 
 
+@with_options("path", "lang", "scenario", "settings", "baseline", "quiet", "no_progress", "limits")
 def report(
-    path: PathArg = DEFAULT_CATALOG,
     output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write (atomically).")] = ...,
-    lang: LangOpt = Lang.vi,
-    scenario: ScenarioOpt = None,
-    rules: RulesOpt = None,
-    cost_model: CostModelOpt = None,
-    targets: TargetsOpt = None,
-    baseline: BaselineOpt = None,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
-    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
-    max_procedures: MaxProceduresOpt = 100_000,
-    max_depth: MaxDepthOpt = 64,
-    max_rows: MaxRowsOpt = 2_000_000,
+    request: Request = Request(),
 ) -> None:
     """The Excel workbook for ministries: summary, procedures, findings, reuse, documents, plan."""
     from ..report.excel import plan_measures, scenario_measures, write_report
-    from .pipeline import Request, run_analysis
+    from .pipeline import run_analysis
 
-    request = Request(
-        path=path, rules=tuple(rules or ()), cost_model=cost_model, targets=targets, select=select, ignore=ignore,
-        baseline=baseline, scenario=scenario, limits=limits_from(max_file_size, max_procedures, max_depth, max_rows),
-        progress=not no_progress, lang=lang.value, quiet=quiet,
-    )
+    lang, quiet = Lang(request.lang), request.quiet
     analysis = run_analysis(request)
     if analysis.scenario is not None:
         measures = scenario_measures(analysis, lang.value)

@@ -9,11 +9,9 @@ from typing import Annotated
 
 import typer
 
-from ..options import (
-    DEFAULT_CATALOG, Lang, LangOpt, MaxDepthOpt, MaxFileSizeOpt, MaxProceduresOpt, MaxRowsOpt, NoProgressOpt,
-    PathArg, QuietOpt,
-)
-from .common import EXIT_INPUT, limits_from, print_diagnostics
+from ..options import Lang
+from .common import EXIT_INPUT, print_diagnostics
+from .request import Request, with_options
 
 
 class ValidateFormat(str, Enum):
@@ -21,21 +19,16 @@ class ValidateFormat(str, Enum):
     json = "json"
 
 
+@with_options("path", "lang", "quiet", "no_progress", "limits")
 def validate(
-    path: PathArg = DEFAULT_CATALOG,
     format: Annotated[ValidateFormat, typer.Option("--format", help="text (one line per problem) or json.")] = ValidateFormat.text,
-    lang: LangOpt = Lang.vi,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
-    max_file_size: MaxFileSizeOpt = 10 * 1024 * 1024,
-    max_procedures: MaxProceduresOpt = 100_000,
-    max_depth: MaxDepthOpt = 64,
-    max_rows: MaxRowsOpt = 2_000_000,
+    request: Request = Request(),
 ) -> None:
     """Load and validate a catalogue; print every error and warning with its location."""
     from ..catalog.loader import load_catalog
 
-    catalog, diags = load_catalog(path, limits_from(max_file_size, max_procedures, max_depth, max_rows))
+    path, lang, quiet = request.path, Lang(request.lang), request.quiet
+    catalog, diags = load_catalog(path, request.limits)
     errors = sum(1 for d in diags if d.is_error)
     warnings = len(diags) - errors
     if format is ValidateFormat.json:
