@@ -17,7 +17,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, diag
 from ..model import (
-    BOOL, INT, LEGAL, NUMBER, SHARE, STR, STRLIST,
+    BOOL, DATE, INT, LEGAL, NUMBER, SHARE, STR, STRLIST,
     CatalogInfo, Database, EvidenceType, LegalRef, Location, Procedure, Step,
     format_fields, resolve_procedure,
 )
@@ -62,6 +62,7 @@ class Builder:
                         f"{what} phải là một ánh xạ khóa: giá trị")
             return None
         spec = fields_of(cls)
+        accept = _ACCEPT.get(cls) or _acceptors(cls) if not raw.lenient else {}
         values: dict[str, Any] = {}
         for key, value in raw.items():
             f = spec.get(key)
@@ -70,7 +71,10 @@ class Builder:
                 continue
             if value is None or (raw.lenient and value == ""):
                 continue
-            converted = self.convert(f, value, raw, key)
+            take = accept.get(key)
+            converted = take(value) if take is not None else _INVALID
+            if converted is _INVALID:
+                converted = self.convert(f, value, raw, key)
             if converted is not _INVALID:
                 values[key] = converted
         complete = True
@@ -251,14 +255,19 @@ class Builder:
         return out
 
     def _unique(self, objs: list, what: str) -> list:
+        return self.unique(objs, lambda o: o.id, f"duplicate {what} id", "trùng mã")
+
+    def unique(self, objs: list, key: Callable[[Any], str], what_en: str, what_vi: str) -> list:
+        """`objs` without those whose key was already used, each of those reported (E105)."""
         seen: dict[str, Location] = {}
         out = []
         for obj in objs:
-            if obj.id in seen:
-                self.report("E105", obj.location, f"duplicate {what} id '{obj.id}' (first at {seen[obj.id]})",
-                            f"trùng mã '{obj.id}' (lần đầu ở {seen[obj.id]})")
+            k = key(obj)
+            if k in seen:
+                self.report("E105", obj.location, f"{what_en} '{k}' (first at {seen[k]})",
+                            f"{what_vi} '{k}' (lần đầu ở {seen[k]})")
                 continue
-            seen[obj.id] = obj.location
+            seen[k] = obj.location
             out.append(obj)
         return out
 
@@ -346,6 +355,37 @@ class Builder:
                         f"{code} nêu loại giấy tờ không tồn tại '{evidence}'{hint_vi}")
 
 
+# Most values of a national catalogue are already what their field wants: a text, a number in range,
+# a boolean. For each typed (YAML) field, a check that takes such a value as it is; anything else
+# (_INVALID) goes through `Builder.convert`, which says what is wrong with it.
+_ACCEPT: dict[type, dict[str, Callable[[Any], Any]]] = {}
+
+
+def _acceptors(cls: type) -> dict[str, Callable[[Any], Any]]:
+    found = {}
+    for name, f in fields_of(cls).items():
+        kind, choices, pattern = f.metadata["kind"], f.metadata["choices"], f.metadata["pattern"]
+        if kind in (STR, DATE) and choices and pattern:
+            continue
+        if kind in (STR, DATE) and choices:
+            found[name] = lambda v, choices=choices: v if type(v) is str and v in choices else _INVALID
+        elif kind in (STR, DATE) and pattern:
+            match = re.compile(pattern).match
+            found[name] = lambda v, match=match: v if type(v) is str and match(v) else _INVALID
+        elif kind in (STR, DATE):
+            found[name] = lambda v: v if type(v) is str else _INVALID
+        elif kind == NUMBER:
+            found[name] = lambda v: float(v) if type(v) in (int, float) and 0 <= v <= MAX_NUMBER else _INVALID
+        elif kind == SHARE:
+            found[name] = lambda v: float(v) if type(v) in (int, float) and 0 <= v <= 1 else _INVALID
+        elif kind == INT:
+            found[name] = lambda v: v if type(v) is int and 0 <= v <= MAX_NUMBER else _INVALID
+        elif kind == BOOL:
+            found[name] = lambda v: v if type(v) is bool else _INVALID
+    _ACCEPT[cls] = found
+    return found
+
+
 def _item_where(value: Any, i: int, where: Callable[[], Location]) -> Callable[[], Location]:
     if isinstance(value, RawList):
         return lambda: value.item_loc(i)
@@ -399,14 +439,4 @@ def _matches(pattern: str, text: str) -> bool:
 
 def check_unique_codes(procedures: list[Procedure], builder: Builder) -> list[Procedure]:
     """Drop and report procedures whose code was already used."""
-    seen: dict[str, Location] = {}
-    out = []
-    for p in procedures:
-        if p.code in seen:
-            builder.report("E105", p.location, f"duplicate procedure code '{p.code}' (first at {seen[p.code]})",
-                           f"trùng mã thủ tục '{p.code}' (lần đầu ở {seen[p.code]})")
-            continue
-        seen[p.code] = p.location
-        out.append(p)
-    return out
-
+    return builder.unique(procedures, lambda p: p.code, "duplicate procedure code", "trùng mã thủ tục")
