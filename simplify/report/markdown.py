@@ -32,6 +32,9 @@ def render(analysis: Analysis, lang: str = "vi") -> str:
     from .mermaid import mermaid_procedure
 
     parts = [f"# {t('catalog', lang)}: {analysis.catalog.name}", "", headline(analysis, lang), ""]
+    if analysis.targets:
+        header = [t(k, lang) for k in ("target", "baseline", "current", "projected", "goal", "gap", "status")]
+        parts += [f"## {t('targets', lang)}", "", table(header, target_rows(analysis, lang), {1, 2, 3, 4, 5}), ""]
     metric_rows = [(t(m, lang), metric_value(m, analysis.metrics[m], lang)) for m in METRICS]
     metric_rows.append((t("findings", lang), number(len(analysis.reported_findings), lang)))
     metric_rows.append((t("potential_annual_saving", lang), money(analysis.potential_annual_saving, lang)))
@@ -49,7 +52,4 @@ def render(analysis: Analysis, lang: str = "vi") -> str:
         header = [t(k, lang) for k in ("rule", "severity", "procedure", "object", "message", "annual_saving")]
         parts += [f"## {t('findings', lang)} ({len(analysis.reported_findings)})", "",
                   table(header, finding_rows(analysis, lang), {5}), ""]
-    if analysis.targets:
-        header = [t(k, lang) for k in ("target", "baseline", "current", "projected", "goal", "status")]
-        parts += [f"## {t('targets', lang)}", "", table(header, target_rows(analysis, lang), {1, 2, 3, 4}), ""]
     return "\n".join(parts)

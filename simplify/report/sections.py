@@ -56,6 +56,7 @@ def target_rows(analysis: Analysis, lang: str) -> list[tuple[str, ...]]:
             metric_value(r.metric, r.current, lang),
             metric_value(r.metric, r.projected, lang),
             metric_value(r.metric, r.goal, lang),
+            metric_value(r.metric, r.gap, lang) if r.gap else "",
             status,
         ))
     return rows

@@ -26,8 +26,17 @@ def render(analysis: Analysis, lang: str = "vi", width: int = 140) -> str:
     console.print(headline(analysis, lang))
     console.print()
 
+    # The targets first: they are what a reform office is measured on.
+    if analysis.targets:
+        targets = Table(title=t("targets", lang), title_justify="left")
+        for key in ("target", "baseline", "current", "projected", "goal", "gap", "status"):
+            targets.add_column(t(key, lang), justify="left" if key in ("target", "status") else "right", overflow="fold")
+        for row in target_rows(analysis, lang):
+            targets.add_row(*row)
+        console.print(targets)
+
     metrics = Table(title=t("metrics", lang), title_justify="left")
-    metrics.add_column(t("metrics", lang))
+    metrics.add_column("")
     metrics.add_column(t("value", lang), justify="right")
     for m in METRICS:
         metrics.add_row(t(m, lang), metric_value(m, analysis.metrics[m], lang))
@@ -53,12 +62,5 @@ def render(analysis: Analysis, lang: str = "vi", width: int = 140) -> str:
             findings.add_row(*row)
         console.print(findings)
 
-    if analysis.targets:
-        targets = Table(title=t("targets", lang), title_justify="left")
-        for key in ("target", "baseline", "current", "projected", "goal", "status"):
-            targets.add_column(t(key, lang), justify="left" if key in ("target", "status") else "right", overflow="fold")
-        for row in target_rows(analysis, lang):
-            targets.add_row(*row)
-        console.print(targets)
     return out.getvalue()
 
