@@ -168,3 +168,16 @@ def metric_value(metric: str, value: float | None, lang: str) -> str:
     if metric in COUNT_METRICS:
         return number(value, lang)
     return percent(value, lang)
+
+
+# Text for people quotes catalogue text: its control characters (an escape sequence that
+# clears the terminal, a line break that forges a second diagnostic) and
+# bidirectional overrides are printed escaped, never acted on.
+_UNPRINTABLE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+                for c in (*range(0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F),
+                          *range(0x2066, 0x206A), 0x2028, 0x2029)}
+
+
+def printable(text: str) -> str:
+    """Catalogue text made safe for a terminal or a pasted report: control characters shown escaped."""
+    return text.translate(_UNPRINTABLE)

@@ -114,3 +114,17 @@ def test_invalid_catalogue_exits_2_without_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert "catalog.yaml:2:1: E101" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_control_characters_in_names_never_reach_the_terminal(mini_copy):
+    path = mini_copy / "procedures" / "1.000001-khai-sinh.yaml"
+    text = path.read_text(encoding="utf-8").replace("name: Đăng ký khai sinh (ví dụ)",
+                                                    'name: "Khai sinh \\e[2J\\u202e"')
+    path.write_text(text, encoding="utf-8")
+    for fmt in ("table", "markdown"):
+        result = simplify("audit", str(mini_copy), "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+        assert "Khai sinh \\x1b[2J\\u202e" in result.stdout
+    csv = simplify("cost", str(mini_copy), "--format", "csv").stdout
+    assert "\x1b" in csv  # data formats keep the text as written; only CSV formula starts are defused

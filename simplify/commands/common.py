@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from ..diagnostics import Diagnostic, InputError
+from ..i18n import printable
 
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
@@ -23,20 +24,12 @@ def stderr_console():
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-# Messages quote catalogue text: its control characters (an escape sequence that
-# clears the terminal, a line break that forges a second diagnostic) and
-# bidirectional overrides are printed escaped, never acted on.
-_UNPRINTABLE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-                for c in (*range(0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F),
-                          *range(0x2066, 0x206A), 0x2028, 0x2029)}
-
-
 def print_diagnostics(diags: list[Diagnostic], lang: str = "vi", quiet: bool = False) -> None:
     """Every diagnostic on stderr, one line each (warnings hidden by --quiet)."""
     for d in diags:
         if quiet and not d.is_error:
             continue
-        sys.stderr.write(d.render(lang).translate(_UNPRINTABLE) + "\n")
+        sys.stderr.write(printable(d.render(lang)) + "\n")
 
 
 def run_app(app: typer.Typer) -> None:

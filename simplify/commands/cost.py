@@ -7,11 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import (
-    DEFAULT_CATALOG, CostModelOpt, Lang, LangOpt, NoProgressOpt, OutputOpt, PathArg, QuietOpt, ScenarioOpt,
-)
+from ..options import OutputOpt
 from ..report.cost_table import COLUMNS
 from .common import emit, load
+from .request import Request, with_options
 
 
 class CostFormat(str, Enum):
@@ -21,16 +20,12 @@ class CostFormat(str, Enum):
     markdown = "markdown"
 
 
+@with_options("path", "lang", "cost_model", "scenario", "quiet", "no_progress", "limits")
 def cost(
-    path: PathArg = DEFAULT_CATALOG,
     sort: Annotated[Optional[str], typer.Option("--sort", help="Column to sort by, descending for figures: " + ", ".join(COLUMNS))] = None,
     format: Annotated[CostFormat, typer.Option("--format", "-f", help="table, json, csv or markdown.")] = CostFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.vi,
-    cost_model: CostModelOpt = None,
-    scenario: ScenarioOpt = None,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
+    request: Request = Request(),
 ) -> None:
     """The compliance cost of every procedure: per channel, per dossier and per year."""
     from ..cost import catalog_costs
@@ -40,8 +35,9 @@ def cost(
 
     if sort is not None and sort not in COLUMNS:
         raise typer.BadParameter(f"unknown column '{sort}'; choose one of {', '.join(COLUMNS)}", param_hint="--sort")
-    catalog = load(path, progress=not no_progress, lang=lang.value, quiet=quiet)
-    model = load_cost_model(cost_model or in_folder(settings_folder(path), "cost_model.yaml"))
+    path, scenario = request.path, request.scenario
+    catalog = load(path, request.limits, request.progress, request.lang, request.quiet)
+    model = load_cost_model(request.cost_model or in_folder(settings_folder(path), "cost_model.yaml"))
     rows = cost_table.rows(catalog, catalog_costs(catalog, model))
     if scenario is not None:
         from ..scenario import apply_scenario, load_scenario
@@ -49,4 +45,4 @@ def cost(
         result = apply_scenario(catalog, load_scenario(scenario, catalog), model)
         rows = cost_table.with_scenario(rows, cost_table.rows(result.catalog, catalog_costs(result.catalog, model)))
     rows = cost_table.sort_rows(rows, sort)
-    emit(cost_table.render(rows, format.value, lang.value), output)
+    emit(cost_table.render(rows, format.value, request.lang), output)

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ..cost import ProcedureCost
-from ..i18n import money, number, t
+from ..i18n import money, number, printable, t
 from ..model import Catalog
 from .json_report import PROCEDURE_COLUMNS, procedure_row
 
@@ -21,6 +21,8 @@ COLUMNS = PROCEDURE_COLUMNS + ("ministry",)
 HUMAN_COLUMNS = ("code", "name", "online_level", "volume", "cost_offline", "cost_online", "cost_per_dossier",
                  "annual_cost", "visits_offline", "visits_online", "elapsed_days")
 SCENARIO_COLUMNS = ("cost_per_dossier_after", "annual_cost_after", "annual_saving")
+# Spreadsheets run a cell starting with these as a formula (a tab or a carriage return too, in some).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MONEY = {"cost_offline", "cost_online", "cost_per_dossier", "annual_cost", *SCENARIO_COLUMNS}
 _TEXT = {"code", "name", "kind", "subject", "online_level", "ministry"}
 
@@ -57,7 +59,7 @@ def _shown(key: str, value: Any, lang: str) -> str:
     if key in ("kind", "subject", "online_level"):
         return t(value, lang)
     if key in _TEXT:
-        return value or ""
+        return printable(value or "")
     return number(value, lang)
 
 
@@ -71,7 +73,7 @@ def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -
         writer.writeheader()
         for row in table:
             # A spreadsheet opening this CSV must not run a name as a formula.
-            writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+            writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in FORMULA_STARTS else v) for k, v in row.items()})
         return buffer.getvalue()
     columns = [c for c in columns if c in HUMAN_COLUMNS or c in SCENARIO_COLUMNS]
     header = [t(c, lang) for c in columns]

@@ -7,7 +7,7 @@ most costly procedures (GitHub renders it in place).
 from __future__ import annotations
 
 from ..analysis import Analysis
-from ..i18n import metric_value, money, number, t
+from ..i18n import metric_value, money, number, printable, t
 from ..metrics import METRICS
 from .sections import finding_rows, headline, target_rows, top_procedures
 
@@ -31,7 +31,7 @@ def render(analysis: Analysis, lang: str = "vi") -> str:
     """`audit --format markdown`."""
     from .mermaid import mermaid_procedure
 
-    parts = [f"# {t('catalog', lang)}: {analysis.catalog.name}", "", headline(analysis, lang), ""]
+    parts = [f"# {t('catalog', lang)}: {printable(analysis.catalog.name)}", "", headline(analysis, lang), ""]
     if analysis.targets:
         header = [t(k, lang) for k in ("target", "baseline", "current", "projected", "goal", "gap", "status")]
         parts += [f"## {t('targets', lang)}", "", table(header, target_rows(analysis, lang), {1, 2, 3, 4, 5}), ""]
@@ -41,12 +41,12 @@ def render(analysis: Analysis, lang: str = "vi") -> str:
     parts += [f"## {t('metrics', lang)}", "", table([t("metrics", lang), t("value", lang)], metric_rows, {1}), ""]
 
     top = top_procedures(analysis, TOP)
-    rows = [(p.code, p.name, t(c.online_level, lang), number(c.volume, lang), money(c.cost_per_dossier, lang),
+    rows = [(printable(p.code), printable(p.name), t(c.online_level, lang), number(c.volume, lang), money(c.cost_per_dossier, lang),
              money(c.annual_cost, lang)) for p, c in top]
     header = [t(k, lang) for k in ("code", "name", "online_level", "volume", "cost_per_dossier", "annual_cost")]
     parts += [f"## {t('top_procedures', lang)}", "", table(header, rows, {3, 4, 5}), ""]
     for p, _ in top[:DIAGRAMS]:
-        parts += [f"### {p.code} {p.name}", "", "```mermaid", mermaid_procedure(p, lang).rstrip(), "```", ""]
+        parts += [f"### {printable(p.code)} {printable(p.name)}", "", "```mermaid", mermaid_procedure(p, lang).rstrip(), "```", ""]
 
     if analysis.reported_findings:
         header = [t(k, lang) for k in ("rule", "severity", "procedure", "object", "message", "annual_saving")]

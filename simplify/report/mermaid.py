@@ -16,6 +16,7 @@ import networkx as nx
 from ..graph import (
     CRITICAL_COLOUR, FILLS, FOCUS_COLOUR, ONCE_ONLY_COLOUR, edge_highlight, network_diagram, node_role, procedure_diagram,
 )
+from ..i18n import printable
 from ..model import Catalog, Procedure
 
 # Mermaid turns `#name;` and `#123;` into HTML entities; `#` goes first so
@@ -41,7 +42,7 @@ _EDGE_STYLES = {
 
 def escape(text: str) -> str:
     """A label's text made safe inside Mermaid double quotes; line breaks become <br/>."""
-    return "<br/>".join("".join(_ENTITIES.get(ch, ch) for ch in line) for line in text.splitlines())
+    return "<br/>".join(printable("".join(_ENTITIES.get(ch, ch) for ch in line)) for line in text.splitlines())
 
 
 def render(g: nx.DiGraph) -> str:
@@ -50,7 +51,7 @@ def render(g: nx.DiGraph) -> str:
     lines = []
     if g.graph.get("title"):
         # JSON strings are valid YAML double-quoted scalars, so any title is safe here.
-        lines += ["---", f"title: {json.dumps(g.graph['title'], ensure_ascii=False)}", "---"]
+        lines += ["---", f"title: {printable(json.dumps(g.graph['title'], ensure_ascii=False))}", "---"]
     lines.append("flowchart LR")
     classes: dict[str, list[str]] = {}
     for node, data in g.nodes(data=True):

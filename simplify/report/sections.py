@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from ..analysis import Analysis
 from ..cost import ProcedureCost
-from ..i18n import metric_value, money, t
+from ..i18n import metric_value, money, printable, t
 from ..model import Procedure
 
 
 def headline(analysis: Analysis, lang: str) -> str:
     """One line: catalogue, procedures, annual cost, findings, potential saving."""
     m = analysis.metrics
-    c = analysis.catalog
+    name = printable(analysis.catalog.name)
     n = len(analysis.reported_findings)
     if lang == "vi":
-        return (f"{c.name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ), "
+        return (f"{name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ), "
                 f"chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm, {n} phát hiện, "
                 f"có thể tiết kiệm {money(analysis.potential_annual_saving, lang)} đồng/năm")
-    return (f"{c.name}: {m['procedures']} procedures ({m['internal_procedures']} internal), "
+    return (f"{name}: {m['procedures']} procedures ({m['internal_procedures']} internal), "
             f"compliance cost VND {money(m['annual_cost'], lang)} a year, {n} findings, "
             f"potential saving VND {money(analysis.potential_annual_saving, lang)} a year")
 
@@ -42,7 +42,8 @@ def finding_rows(analysis: Analysis, lang: str) -> list[tuple[str, ...]]:
     rows = []
     for f in analysis.reported_findings:
         severity = t(f.severity, lang) + (f" ({t('waived', lang)})" if f.waived else "")
-        rows.append((f.rule, severity, f.procedure, finding_object(f), f.message(lang), money(f.annual_saving, lang)))
+        rows.append((f.rule, severity, printable(f.procedure), printable(finding_object(f)), printable(f.message(lang)),
+                     money(f.annual_saving, lang)))
     return rows
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from ..analysis import Analysis
-from ..i18n import metric_value, money, number, t
+from ..i18n import metric_value, money, number, printable, t
 from ..metrics import METRICS
 from .sections import finding_rows, headline, target_rows, top_procedures
 
@@ -49,7 +49,7 @@ def render(analysis: Analysis, lang: str = "vi", width: int = 140) -> str:
                          ("cost_per_dossier", "right"), ("annual_cost", "right")):
         top.add_column(t(key, lang), justify=justify, overflow="fold")
     for p, c in top_procedures(analysis, TOP):
-        top.add_row(p.code, p.name, t(c.online_level, lang), number(c.volume, lang),
+        top.add_row(printable(p.code), printable(p.name), t(c.online_level, lang), number(c.volume, lang),
                     money(c.cost_per_dossier, lang), money(c.annual_cost, lang))
     console.print(top)
 
