@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import DEFAULT_CATALOG, Lang, LangOpt, NoProgressOpt, OutputOpt, QuietOpt
+from ..options import DEFAULT_CATALOG, Lang, OutputOpt
 from .common import emit, load
+from .request import Request, with_options
 
 
 class GraphFormat(str, Enum):
@@ -38,6 +39,7 @@ def split_arguments(first: str | None, second: str | None) -> tuple[Path, str | 
     return DEFAULT_CATALOG, first
 
 
+@with_options("lang", "quiet", "no_progress", "limits")
 def graph(
     target: Annotated[Optional[str], typer.Argument(
         metavar="PATH", show_default=False,
@@ -51,7 +53,6 @@ def graph(
     format: Annotated[GraphFormat, typer.Option(
         "--format", help="mermaid (pastes into GitHub markdown), dot (Graphviz), graphml (Gephi, yEd) or json (node-link).",
     )] = GraphFormat.mermaid,
-    lang: LangOpt = Lang.vi,
     life_event: Annotated[Optional[str], typer.Option(
         "--life-event", help="Network only: the procedures of this life event and the procedures linked to them.",
     )] = None,
@@ -59,8 +60,7 @@ def graph(
         "--ministry", help="Network only: the procedures of this ministry and the procedures linked to them.",
     )] = None,
     output: OutputOpt = None,
-    quiet: QuietOpt = False,
-    no_progress: NoProgressOpt = False,
+    request: Request = Request(),
 ) -> None:
     """Draw a procedure's step graph (simplify graph [PATH] CODE) or the document network (simplify graph [PATH]).
 
@@ -74,6 +74,7 @@ def graph(
     from ..graph import focus_codes, network_diagram, procedure_diagram
     from ..report import dot, graphml, mermaid, nodelink
 
+    lang = Lang(request.lang)
     path, code = split_arguments(target, code)
     if code is not None and (life_event or ministry):
         raise typer.BadParameter(
@@ -81,7 +82,7 @@ def graph(
             if lang is Lang.vi else "--life-event and --ministry focus the document network; leave them out with a CODE",
             param_hint="--life-event/--ministry",
         )
-    catalog = load(path, progress=not no_progress, lang=lang.value, quiet=quiet)
+    catalog = load(path, request.limits, request.progress, request.lang, request.quiet)
     writer = {
         GraphFormat.mermaid: mermaid, GraphFormat.dot: dot, GraphFormat.graphml: graphml, GraphFormat.json: nodelink,
     }[format]
