@@ -60,11 +60,13 @@ def run_app(app: typer.Typer) -> None:
 
 
 def click_exceptions() -> tuple[type[BaseException], ...]:
-    import click
+    """Typer's usage errors and aborts, whichever click it uses.
 
-    # Typer 0.29+ vendors its own copy of click: its usage errors are not click's.
-    typer_click = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-    return (click.ClickException, click.exceptions.Abort, typer_click)
+    Typer 0.29+ carries its own copy of click (and does not install click);
+    older versions use click itself. Both are found through typer's classes.
+    """
+    click_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    return (click_error, typer.Abort)
 
 
 def _lang_from_argv() -> str:
