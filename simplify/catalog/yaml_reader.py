@@ -30,6 +30,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 # The safe resolver only ever types a plain scalar whose first character one
 # of its patterns starts with; every other scalar is a string. Answering those
@@ -60,7 +62,18 @@ class _Loader(_SafeLoader):
                 return _BOOL if value in _BOOL_WORDS else _NULL if value in _NULL_WORDS else _STR
             if first not in _TYPED_FIRST:
                 return _STR
+        elif kind is yaml.MappingNode:  # the safe loader has no path resolvers that could say otherwise
+            return _MAP
+        elif kind is yaml.SequenceNode:
+            return _SEQ
         return super().resolve(kind, value, implicit)
+
+    # The composers call these around every node, for path resolvers, which the
+    # safe loader has none of. A class is not a descriptor, so `self.x(...)`
+    # calls it as it is: `slice(parent, index)` and `tuple()` do nothing, in C,
+    # where PyYAML's versions are a Python call each (two calls for each node).
+    descend_resolver = slice
+    ascend_resolver = tuple
 
 
 class _DepthGuardLoader(_Loader):
@@ -157,6 +170,8 @@ def read_yaml(data: bytes, file: str, limits: Limits = Limits()) -> tuple[object
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if "maximum nesting depth" in what:  # libyaml 0.2.5+ (PyYAML 6.0.4 wheels) has a nesting limit of its own
+            return None, [_too_deep(where, limits)]
         return None, [diag("E101", where, f"YAML syntax: {what}", f"lỗi cú pháp YAML: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML forbids, e.g. a control character
         where = _offset_location(text, exc.position, file)
@@ -216,8 +231,17 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int]):
         return _scalar(node, file)
     if node.tag not in _COLLECTION_TAGS:
         raise _Refused(_unsupported_tag(node, file))
+    # Text is most of a catalogue: an item that is plain text is taken here rather than in a call of
+    # its own, counted against the same budget (the call still refuses it once the budget is spent).
+    inner_ok = depth < limits.max_depth
     if isinstance(node, yaml.SequenceNode):
-        out = YamlList(_convert(item, file, depth + 1, limits, budget) for item in node.value)
+        out = YamlList()
+        for item in node.value:
+            if inner_ok and item.tag == _STR and budget[0] > 0 and type(item) is yaml.ScalarNode:
+                budget[0] -= 1
+                out.append(nfc(item.value))
+            else:
+                out.append(_convert(item, file, depth + 1, limits, budget))
         out.node = node
         out.file = file
         return out
@@ -237,7 +261,11 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int]):
                 diag("E105", _loc(key_node, file), f"key '{key}' appears twice in the same mapping",
                      f"khóa '{key}' xuất hiện hai lần trong cùng một ánh xạ")
             )
-        mapping[key] = _convert(value_node, file, depth + 1, limits, budget)
+        if inner_ok and value_node.tag == _STR and budget[0] > 0 and type(value_node) is yaml.ScalarNode:
+            budget[0] -= 1
+            mapping[key] = nfc(value_node.value)
+        else:
+            mapping[key] = _convert(value_node, file, depth + 1, limits, budget)
     for source in merged:  # YAML merge keys: explicit keys win over merged ones
         sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
         for item in sources:
