@@ -13,16 +13,16 @@ from ..model import Procedure
 
 
 def headline(analysis: Analysis, lang: str) -> str:
-    """One line: catalogue, procedures, annual cost, findings, potential saving."""
+    """Two lines: the catalogue and its size; its annual cost, findings and potential saving."""
     m = analysis.metrics
     name = printable(analysis.catalog.name)
     n = len(analysis.reported_findings)
     if lang == "vi":
-        return (f"{name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ), "
-                f"chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm, {n} phát hiện, "
+        return (f"{name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ)\n"
+                f"Chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm · {n} phát hiện · "
                 f"có thể tiết kiệm {money(analysis.potential_annual_saving, lang)} đồng/năm")
-    return (f"{name}: {m['procedures']} procedures ({m['internal_procedures']} internal), "
-            f"compliance cost VND {money(m['annual_cost'], lang)} a year, {n} findings, "
+    return (f"{name}: {m['procedures']} procedures ({m['internal_procedures']} internal)\n"
+            f"Compliance cost VND {money(m['annual_cost'], lang)} a year · {n} findings · "
             f"potential saving VND {money(analysis.potential_annual_saving, lang)} a year")
 
 
