@@ -63,3 +63,15 @@ def test_the_interconnected_groups(analysis):
     assert len(groups["birth"]) >= 3 and len(groups["death"]) >= 3
     linked = {f.procedure for f in analysis.reported_findings if f.rule == "LINK001"}
     assert "1.004222" in linked  # permanent residence reuses the birth certificate of 1.001193
+
+
+def test_readme_shows_what_a_newcomer_sees():
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "simplify", "audit"], capture_output=True, text=True, cwd=REPO,
+                         env={**os.environ, "PYTHONPATH": str(REPO)}, check=True).stdout
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```text\n", 1)[1].split("\n```", 1)[0]
+    assert shown == "\n".join(out.splitlines()[:30])
