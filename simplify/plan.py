@@ -17,14 +17,12 @@ figures.
 
 from __future__ import annotations
 
-import io
 from collections import ChainMap
 from dataclasses import dataclass
 from typing import Any
 
 from .analysis import Settings
 from .cost import ProcedureCost
-from .i18n import metric_value, money, t
 from .measures import Measure
 from .metrics import METRICS, compute_metrics
 from .model import Catalog, Procedure
@@ -312,82 +310,3 @@ class _Chooser:
 def _alone(p: Procedure, costs: dict[str, ProcedureCost], base: Catalog) -> dict:
     """The metrics of a catalogue holding `p` alone."""
     return compute_metrics(base.with_procedures((p,)), costs)
-
-
-def plan_to_yaml(plan: Plan, lang: str = "vi") -> str:
-    """The plan as a scenario file (a comment header, `name`, `measures`) that `load_scenario` accepts."""
-    import yaml
-
-    def flow(value: Any) -> str:
-        return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**9).strip()
-
-    name = " ".join(plan.catalog.name.split())  # one line, since it goes into comments
-    title = f"Phương án đơn giản hóa: {name}" if lang == "vi" else f"Simplification plan: {name}"
-    ids = ", ".join(t.id for t in plan.targets) or "-"
-    saving = f"{money(plan.annual_saving, lang)} {t('currency', lang)}"
-    costs = f"{money(plan.annual_cost_before, lang)} -> {money(plan.annual_cost_after, lang)}"
-    if lang == "vi":
-        header = [
-            f"Lập bằng `simplify plan` cho danh mục \"{name}\".",
-            f"Mục tiêu: {ids} ({'đạt' if plan.met else 'chưa đạt'} sau các biện pháp dưới đây).",
-            f"Tiết kiệm dự kiến mỗi năm: {saving} (chi phí tuân thủ/năm {costs}).",
-            "Mỗi biện pháp ghi mức tiết kiệm tính sau các biện pháp trước nó.",
-            "Sửa tùy ý rồi dùng lại: simplify audit --scenario <tệp này>",
-        ]
-    else:
-        header = [
-            f"Made by `simplify plan` for the catalogue \"{name}\".",
-            f"Targets: {ids} ({'met' if plan.met else 'not met'} after the measures below).",
-            f"Projected annual saving: {saving} (annual compliance cost {costs}).",
-            "Each measure's saving is counted after the measures before it.",
-            "Edit at will, then use it again: simplify audit --scenario <this file>",
-        ]
-    lines = [f"# {line}" for line in header]
-    lines += [f"name: {flow(title)}", "measures:" if plan.steps else "measures: []"]
-    for s in plan.steps:
-        lines.append(f"  # {s.rule}: {s.measure.describe(lang)}; {t('annual_saving', lang)} {money(s.annual_saving, lang)}")
-        lines.append(f"  - {flow(s.measure.to_yaml())[1:-1]}")
-    return "\n".join(lines) + "\n"
-
-
-def render_table(plan: Plan, lang: str = "vi", width: int = 140) -> str:
-    """The plan for people: one row per measure with its saving, the running total and each target after it."""
-    from rich.console import Console
-    from rich.table import Table
-
-    out = io.StringIO()
-    console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
-    heading = "Phương án đơn giản hóa" if lang == "vi" else "Simplification plan"
-    table = Table(title=f"{heading}: {plan.catalog.name}", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column(t("rule", lang))
-    table.add_column("Biện pháp" if lang == "vi" else "Measure", overflow="fold")
-    table.add_column(t("annual_saving", lang), justify="right")
-    table.add_column("Lũy kế" if lang == "vi" else "Cumulative", justify="right")
-    for target in plan.targets:
-        table.add_column(target.id, justify="right", overflow="fold")
-    table.add_row("", "", t("current", lang), "", "", *(_progress(r, lang) for r in plan.start))
-    for i, s in enumerate(plan.steps, 1):
-        table.add_row(str(i), s.rule, s.measure.describe(lang), money(s.annual_saving, lang),
-                      money(s.cumulative_saving, lang), *(_progress(r, lang) for r in s.targets))
-    table.add_row("", "", t("goal", lang), "", "", *(metric_value(r.metric, r.goal, lang) for r in plan.start))
-    console.print(table)
-    console.print(_conclusion(plan, lang))
-    return out.getvalue()
-
-
-def _progress(r: TargetResult, lang: str) -> str:
-    mark = "✓" if r.met else "✗"
-    return f"{metric_value(r.metric, r.current, lang)} {mark}"
-
-
-def _conclusion(plan: Plan, lang: str) -> str:
-    before, after = money(plan.annual_cost_before, lang), money(plan.annual_cost_after, lang)
-    saving = money(plan.annual_saving, lang)
-    unmet = [r.id for r in plan.final if not r.met]
-    if lang == "vi":
-        status = "Đạt mọi mục tiêu." if not unmet else f"Chưa đạt: {', '.join(unmet)} (không còn biện pháp nào giúp được)."
-        return (f"{len(plan.steps)} biện pháp; chi phí tuân thủ/năm {before} -> {after} đồng, "
-                f"tiết kiệm {saving} đồng. {status}")
-    status = "Every target met." if not unmet else f"Not met: {', '.join(unmet)} (no measure left that helps)."
-    return f"{len(plan.steps)} measures; annual compliance cost {before} -> {after} VND, saving {saving} VND. {status}"

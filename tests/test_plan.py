@@ -14,7 +14,8 @@ from simplify.analysis import Settings
 from simplify.catalog.loader import require_catalog
 from simplify.cost import CostModel, catalog_costs
 from simplify.metrics import compute_metrics
-from simplify.plan import make_plan, plan_to_yaml, render_table, select_targets
+from simplify.plan import make_plan, select_targets
+from simplify.report.plan_writers import plan_to_yaml, render_table
 from simplify.rules.engine import load_rules
 from simplify.scenario import apply_scenario, load_scenario
 from simplify.targets import load_targets

@@ -32,7 +32,8 @@ def plan(
     request: Request = Request(),
 ) -> None:
     """Choose measures greedily by annual saving until the targets are met; --output writes the scenario file."""
-    from ..plan import make_plan, plan_to_yaml, render_table, select_targets
+    from ..plan import make_plan, select_targets
+    from ..report.plan_writers import plan_to_yaml, render_table
     from .common import load
     from .pipeline import load_settings
 
