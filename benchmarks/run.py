@@ -4,8 +4,10 @@ For each size (default 1,000, 5,000 and 20,000 procedures) it makes the
 synthetic catalogue of make_catalog.py (kept under bench-out/ between runs),
 measures the floor in this process — a bare libyaml parse of the same files,
 and python-calamine's raw read of the workbook — then runs each command as a
-child process, cold (empty parse cache) and warm (the cache of the cold run),
-and reports seconds, the ratio to the floor and the child's peak memory.
+child process, cold (empty cache) and warm (the cache of the cold run), and
+reports seconds, the ratio to the floor and the child's peak memory. On a
+shared machine wall time depends on what else runs, so CPU time (user +
+system) is reported too, with its own ratio to the floor's CPU time.
 
     python benchmarks/run.py [--sizes 1000 5000 20000] [--out bench-out] [--repeat 1]
 """
@@ -20,47 +22,70 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 
-def yaml_floor(folder: Path) -> float:
-    """Seconds to parse every file of the folder with libyaml's safe loader, nothing else."""
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float
+    peak_mb: float | None = None
+
+
+def _timed(work) -> Timing:
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return Timing(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def yaml_floor(folder: Path) -> Timing:
+    """Time to parse every file of the folder with libyaml's safe loader, nothing else."""
     import yaml
 
     files = [folder / "catalog.yaml", folder / "evidence_types.yaml", folder / "databases.yaml"]
     files += sorted((folder / "procedures").glob("*.yaml"))
-    gc.collect()
-    started = time.perf_counter()
-    for f in files:
-        yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader)
-    return time.perf_counter() - started
+    return _timed(lambda: [yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader) for f in files])
 
 
-def calamine_floor(workbook: Path) -> float:
-    """Seconds for python-calamine to read every row of every sheet."""
+def calamine_floor(workbook: Path) -> Timing:
+    """Time for python-calamine to read every row of every sheet."""
     from python_calamine import CalamineWorkbook
 
-    started = time.perf_counter()
-    book = CalamineWorkbook.from_path(str(workbook))
-    for name in book.sheet_names:
-        book.get_sheet_by_name(name).to_python()
-    return time.perf_counter() - started
+    def read() -> None:
+        book = CalamineWorkbook.from_path(str(workbook))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+
+    return _timed(read)
 
 
-def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds, peak resident MB, exit code) of `python -m simplify ARGS`."""
+def run_child(args: list[str], env: dict[str, str], timeout: float) -> Timing | None:
+    """Wall and CPU time and peak resident memory of `python -m simplify ARGS`; None past `timeout` seconds."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "simplify", *args], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        sys.stderr.write(f"  {' '.join(args)} exited {proc.returncode}: {proc.stderr.read().decode()[-500:]}\n")
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen([sys.executable, "-m", "simplify", *args], cwd=REPO, env=env,
+                                stdout=subprocess.DEVNULL, stderr=errors)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                sys.stderr.write(f"  {' '.join(args)}: stopped after {timeout:.0f} s\n")
+                return None
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            errors.seek(0)
+            sys.stderr.write(f"  {' '.join(args)} exited {proc.returncode}: {errors.read().decode()[-500:]}\n")
+    return Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def ensure_catalogue(n: int, out: Path) -> Path:
@@ -71,13 +96,20 @@ def ensure_catalogue(n: int, out: Path) -> Path:
     return target
 
 
-def measure(n: int, out: Path, repeat: int) -> list[tuple]:
+def _fastest(timings: list[Timing | None]) -> Timing | None:
+    if None in timings:
+        return None
+    return Timing(min(t.wall for t in timings), min(t.cpu for t in timings),
+                  max((t.peak_mb for t in timings if t.peak_mb is not None), default=None))
+
+
+def measure(n: int, out: Path, repeat: int, timeout: float) -> list[tuple]:
     target = ensure_catalogue(n, out)
     folder, workbook = target / "yaml", target / "catalog.xlsx"
-    floor = min(yaml_floor(folder) for _ in range(repeat))
-    xfloor = min(calamine_floor(workbook) for _ in range(repeat))
-    rows = [(n, "floor: libyaml parse", floor, 1.0, None, None, None),
-            (n, "floor: calamine read", xfloor, 1.0, None, None, None)]
+    floor = _fastest([yaml_floor(folder) for _ in range(repeat)])
+    xfloor = _fastest([calamine_floor(workbook) for _ in range(repeat)])
+    rows = [(n, "floor: libyaml parse", floor, floor, None, None),
+            (n, "floor: calamine read", xfloor, xfloor, None, None)]
     report = Path(tempfile.mkdtemp()) / "report.xlsx"
     commands = [
         ("validate", ["validate", str(folder), "--no-progress", "--quiet"], floor),
@@ -92,12 +124,19 @@ def measure(n: int, out: Path, repeat: int) -> list[tuple]:
         for _ in range(repeat):
             cache = tempfile.mkdtemp(prefix="simplify-bench-cache-")
             env = {**os.environ, "SIMPLIFY_CACHE_DIR": cache}
-            colds.append(run_child(args, env))  # empty parse cache
-            warms.append(run_child(args, env))  # the cache the cold run left
+            colds.append(run_child(args, env, timeout))  # empty cache
+            warms.append(run_child(args, env, timeout) if colds[-1] else None)  # the cache the cold run left
             shutil.rmtree(cache, ignore_errors=True)
-        cold, warm = min(colds), min(warms)
-        rows.append((n, label, cold[0], cold[0] / base, warm[0], warm[0] / base, max(cold[1], warm[1])))
+        cold, warm = _fastest(colds), _fastest(warms)
+        rows.append((n, label, base, cold, warm, max((t.peak_mb for t in (cold, warm) if t), default=None)))
     return rows
+
+
+def _cells(t: Timing | None, base: Timing, timeout: float) -> list[str]:
+    """Seconds, ratio to the floor, and CPU seconds with their ratio; a run stopped at the timeout says so."""
+    if t is None:
+        return [f"> {timeout:.0f}", "stopped", ""]
+    return [f"{t.wall:.2f}", f"{t.wall / base.wall:.2f}x", f"{t.cpu:.2f} ({t.cpu / base.cpu:.2f}x)"]
 
 
 def version_time() -> float:
@@ -111,16 +150,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--out", type=Path, default=REPO / "bench-out")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=900, help="seconds a command may run before it is stopped")
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        rows += measure(n, args.out, args.repeat)
-    print("| procedures | what | cold s | cold / floor | warm s | warm / floor | peak MB |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    for n, label, cold, cold_ratio, warm, warm_ratio, peak in rows:
-        cells = [f"{n:,}", label, f"{cold:.2f}", f"{cold_ratio:.2f}x",
-                 "" if warm is None else f"{warm:.2f}", "" if warm_ratio is None else f"{warm_ratio:.2f}x",
-                 "" if peak is None else f"{peak:.0f}"]
+        rows += measure(n, args.out, args.repeat, args.timeout)
+    print("| procedures | what | cold s | cold / floor | warm s | warm / floor | cold CPU s (/ floor) "
+          "| warm CPU s (/ floor) | peak MB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n, label, base, cold, warm, peak in rows:
+        floor = cold is base
+        cold_cells = _cells(cold, base, args.timeout)
+        warm_cells = ["", "", ""] if floor or cold is None else _cells(warm, base, args.timeout)
+        cells = [f"{n:,}", label, cold_cells[0], cold_cells[1], warm_cells[0], warm_cells[1], cold_cells[2],
+                 warm_cells[2], "" if peak is None else f"{peak:.0f}"]
         print("| " + " | ".join(cells) + " |")
     print(f"\n`simplify --version`: {min(version_time() for _ in range(3)):.3f} s")
 

@@ -11,11 +11,14 @@ exactly what working them out again would give.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cost import CostModel, ProcedureCost, catalog_costs, procedure_cost
 from .metrics import compute_metrics
 from .model import Catalog
+
+if TYPE_CHECKING:
+    from .catalog.cache import AnalysisCache
 
 
 @dataclass(frozen=True)
@@ -54,21 +57,27 @@ class Analysis:
 
 def analyse(catalog: Catalog, settings: Settings) -> Analysis:
     """Cost, metrics, findings and targets of `catalog`."""
+    from .catalog.cache import collector_paused
+
+    with collector_paused():
+        return _analyse(catalog, settings)
+
+
+def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
     from .catalog.cache import AnalysisCache
 
     cache = AnalysisCache.open(catalog, lambda: _settings_key(settings))
     if cache is None:
         costs = catalog_costs(catalog, settings.cost_model)
-        findings = _findings(catalog, settings, costs)
+        findings = tuple(_findings(catalog, settings, costs))
     else:
         costs, findings = _cached(catalog, settings, cache)
     metrics = compute_metrics(catalog, costs)
-    projected_metrics = cache.projected() if cache is not None and settings.rules else None
+    projected_metrics = cache.projected() if cache is not None else None
     if projected_metrics is None:
         projected_metrics = _projected_metrics(catalog, settings, costs, metrics, findings)
-        if cache is not None and settings.rules:
-            cache.put_projected(projected_metrics)
     if cache is not None:
+        cache.put_projected(projected_metrics)
         cache.save()
     targets: tuple = ()
     if settings.targets:
@@ -82,12 +91,11 @@ def analyse(catalog: Catalog, settings: Settings) -> Analysis:
         settings=settings,
         costs=costs,
         metrics=metrics,
-        findings=tuple(findings),
+        findings=findings,
         potential_annual_saving=metrics["annual_cost"] - projected_metrics["annual_cost"],
         projected_metrics=projected_metrics,
         targets=targets,
     )
-
 
 
 def _findings(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost], only: set[str] | None = None) -> list:
@@ -98,7 +106,7 @@ def _findings(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCo
     return find(catalog, settings.rules, settings.cost_model, costs, only)
 
 
-def _cached(catalog: Catalog, settings: Settings, cache) -> tuple[dict[str, ProcedureCost], tuple]:
+def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple[dict[str, ProcedureCost], tuple]:
     """Costs and findings, those of procedures whose key is unchanged from the cache, the others worked out."""
     known = {}
     for p in catalog.procedures:

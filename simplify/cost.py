@@ -89,7 +89,7 @@ def procedure_cost(p: Procedure, cm: CostModel, *, days: bool = True) -> Procedu
     callers that only price measures, thousands of times a run.
     """
     cost_offline, cost_online, hours_offline, hours_online, visits_offline, visits_online, per_dossier = _dossier(
-        cm.hourly(p.subject or "citizen"), p.steps, p.documents, p.fees, p.online_share, cm)
+        p, cost_terms(p, cm), cm)
     volume = p.volume
     return ProcedureCost(
         code=p.code,
@@ -107,34 +107,61 @@ def procedure_cost(p: Procedure, cm: CostModel, *, days: bool = True) -> Procedu
     )
 
 
-def annual_cost_with(p: Procedure, cm: CostModel, *, steps: tuple[Step, ...] | None = None,
+# What the formulas read of a procedure's steps, documents and fees, summed in list order:
+# (hours, cash, in-person visits offline, online) of the applicant's steps; (hours, cash,
+# 1 when a certified copy costs a visit) of the documents; (offline, online) amounts of the fees.
+Terms = tuple[tuple[float, float, int, int], tuple[float, float, int], tuple[float, float]]
+
+
+def cost_terms(p: Procedure, cm: CostModel) -> Terms:
+    """The terms of `p`'s cost, for `annual_cost_with` to reuse those a measure leaves alone."""
+    return _step_terms(p.steps), _document_terms(p.documents, cm), _fee_terms(p.fees)
+
+
+def annual_cost_with(p: Procedure, cm: CostModel, terms: Terms, *, steps: tuple[Step, ...] | None = None,
                      documents: tuple[Document, ...] | None = None, fees: tuple[Fee, ...] | None = None) -> float:
-    """The annual cost of `p` with some of its steps, documents or fees replaced.
+    """The annual cost of `p` (whose `cost_terms` are `terms`) with its steps, documents or fees replaced.
 
     The same arithmetic as `procedure_cost`, so a measure priced this way
     saves exactly what re-costing the edited procedure would say, without
     building that procedure.
     """
-    per_dossier = _dossier(cm.hourly(p.subject or "citizen"), p.steps if steps is None else steps,
-                           p.documents if documents is None else documents, p.fees if fees is None else fees,
-                           p.online_share, cm)[6]
-    return per_dossier * p.volume
+    terms = (terms[0] if steps is None else _step_terms(steps),
+             terms[1] if documents is None else _document_terms(documents, cm),
+             terms[2] if fees is None else _fee_terms(fees))
+    return _dossier(p, terms, cm)[6] * p.volume
 
 
-def _dossier(hourly: float, steps: tuple[Step, ...], documents: tuple[Document, ...], fees: tuple[Fee, ...],
-             share: float, cm: CostModel) -> tuple[float, float, float, float, int, int, float]:
-    """Cost, hours and visits offline and online, and the cost of the channel mix, for one dossier."""
+def _step_terms(steps: tuple[Step, ...]) -> tuple[float, float, int, int]:
     applicant = [s for s in steps if s.actor == "applicant"]
-    cert_visit = 1 if any(d.certified and d.copies >= 1 for d in documents) else 0
-    base_hours = sum([s.hours for s in applicant]) + sum([d.hours for d in documents])
-    cash = sum([s.cost for s in applicant]) + sum([document_cash(d, cm) for d in documents])
     in_person = [s for s in applicant if s.in_person]
-    visits_offline = len(in_person) + cert_visit
-    visits_online = sum([1 for s in in_person if not s.online]) + cert_visit
+    return (sum([s.hours for s in applicant]), sum([s.cost for s in applicant]), len(in_person),
+            sum([1 for s in in_person if not s.online]))
+
+
+def _document_terms(documents: tuple[Document, ...], cm: CostModel) -> tuple[float, float, int]:
+    cert_visit = 1 if any(d.certified and d.copies >= 1 for d in documents) else 0
+    return sum([d.hours for d in documents]), sum([document_cash(d, cm) for d in documents]), cert_visit
+
+
+def _fee_terms(fees: tuple[Fee, ...]) -> tuple[float, float]:
+    return sum([f.amount for f in fees]), sum([f.amount_online for f in fees])
+
+
+def _dossier(p: Procedure, terms: Terms, cm: CostModel) -> tuple[float, float, float, float, int, int, float]:
+    """Cost, hours and visits offline and online, and the cost of the channel mix, for one dossier."""
+    (step_hours, step_cash, in_person, in_person_offline), (document_hours, documents_cash, cert_visit), \
+        (fees_offline, fees_online) = terms
+    hourly = cm.hourly(p.subject or "citizen")
+    base_hours = step_hours + document_hours
+    cash = step_cash + documents_cash
+    visits_offline = in_person + cert_visit
+    visits_online = in_person_offline + cert_visit
     hours_offline = base_hours + visits_offline * cm.visit_hours
     hours_online = base_hours + visits_online * cm.visit_hours
-    cost_offline = hourly * hours_offline + visits_offline * cm.visit_travel_cost + cash + sum([f.amount for f in fees])
-    cost_online = hourly * hours_online + visits_online * cm.visit_travel_cost + cash + sum([f.amount_online for f in fees])
+    cost_offline = hourly * hours_offline + visits_offline * cm.visit_travel_cost + cash + fees_offline
+    cost_online = hourly * hours_online + visits_online * cm.visit_travel_cost + cash + fees_online
+    share = p.online_share
     return (cost_offline, cost_online, hours_offline, hours_online, visits_offline, visits_online,
             share * cost_online + (1 - share) * cost_offline)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 
 import pytest
@@ -204,8 +205,21 @@ def test_stale_analysis_entry_is_worked_out_again(mini_copy, cache_dir, monkeypa
     key, cost, findings = stored[3][code]
     assert findings
     stored[3][code] = (bytes(len(key)), cost, ())  # as if written for other inputs, with other findings
-    cache_file.write_bytes(cache_module.dumps(stored))
+    with open(cache_file, "wb") as handle:
+        cache_module.dump(stored, handle)
     _forget_recent()
     calls = _spy_on_find(monkeypatch)
     assert _audit(mini_copy) == expected
     assert calls == [{code}]
+
+
+def test_old_cache_files_are_pruned(mini_copy, cache_dir):
+    cache_dir.mkdir(parents=True)
+    for i in range(cache_module.KEEP + 5):
+        old = cache_dir / f"parse-old{i:02d}.pickle"
+        old.write_bytes(b"")
+        os.utime(old, ns=(i, i))  # long ago
+    _load(mini_copy)
+    kept = sorted(f.name for f in cache_dir.glob("parse-*.pickle"))
+    assert len(kept) == cache_module.KEEP
+    assert [name for name in kept if "old" in name] == [f"parse-old{i:02d}.pickle" for i in range(6, cache_module.KEEP + 5)]

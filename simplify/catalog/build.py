@@ -18,7 +18,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, diag
 from ..model import (
     BOOL, DATE, INT, LEGAL, NUMBER, SHARE, STR, STRLIST,
-    CatalogInfo, Database, EvidenceType, LegalRef, Location, Procedure, Step,
+    NOWHERE, CatalogInfo, Database, EvidenceType, LegalRef, Location, Procedure, Step,
     format_fields, resolve_procedure,
 )
 from .. import steps as step_graph
@@ -29,6 +29,16 @@ TRUE_WORDS = {"true", "yes", "có", "co", "x", "1", "đúng", "y"}
 FALSE_WORDS = {"false", "no", "không", "khong", "0", "sai", "n", ""}
 
 _FIELDS: dict[type, dict[str, Any]] = {}
+
+
+_REQUIRED: dict[type, tuple[str, ...]] = {}
+
+
+def _required(cls: type) -> tuple[str, ...]:
+    found = _REQUIRED.get(cls)
+    if found is None:
+        found = _REQUIRED[cls] = tuple(name for name, f in fields_of(cls).items() if f.metadata["required"])
+    return found
 
 
 def fields_of(cls: type) -> dict[str, Any]:
@@ -78,8 +88,8 @@ class Builder:
             if converted is not _INVALID:
                 values[key] = converted
         complete = True
-        for name, f in spec.items():
-            if not f.metadata["required"] or values.get(name) not in (None, ""):
+        for name in _required(cls):
+            if values.get(name) not in (None, ""):
                 continue
             if name in values:
                 self.report("E102", raw.value_loc(name), f"'{name}' must not be empty", f"'{name}' không được để trống")
@@ -178,8 +188,8 @@ class Builder:
             return ()
         built = []
         for i, item in enumerate(value):
-            # Records locate themselves; only a malformed item needs the list's help.
-            where = item.loc() if isinstance(item, RawMap) else _item_where(value, i, lambda: raw.value_loc(key))()
+            # Records locate themselves (`where` is only read for an item that is not one).
+            where = NOWHERE if isinstance(item, RawMap) else _item_where(value, i, lambda: raw.value_loc(key))()
             obj = self.record(cls, item, where, f"{key}[{i + 1}]")
             if obj is not None:
                 built.append(obj)

@@ -9,14 +9,14 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
-import gc
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, diag, has_errors, sort_diagnostics
 from ..model import Catalog, CatalogInfo, Location, Procedure
 from .build import Builder, check_unique_codes
-from .cache import ParseCache, digest, fingerprint, sourced
+from .cache import ParseCache, collector_paused, digest, fingerprint, sourced
 from .raw import RawMap
 from .yaml_reader import Limits, read_yaml
 
@@ -30,18 +30,8 @@ def load_catalog(
     path: str | Path, limits: Limits = Limits(), progress: Progress | None = None
 ) -> tuple[Catalog | None, list[Diagnostic]]:
     """The catalogue at `path` and every diagnostic; the catalogue is None on errors."""
-    # Loading makes hundreds of thousands of objects that all live on: pausing
-    # the cyclic garbage collector meanwhile saves its repeated full scans, and
-    # freezing them afterwards keeps every later collection from walking them
-    # again (the model holds no cycles: they are still freed when dropped).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _load(Path(path), limits, progress)
-    finally:
-        gc.freeze()
-        if paused:
-            gc.enable()
 
 
 def _load(root: Path, limits: Limits, progress: Progress | None) -> tuple[Catalog | None, list[Diagnostic]]:
@@ -122,7 +112,7 @@ def _load_folder(root: Path, limits: Limits, progress: Progress | None) -> tuple
     builder.check_held_in(evidence_types)
 
     folder = root / "procedures"
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()) if folder.is_dir() else []
+    files = _procedure_files(folder) if folder.is_dir() else []
     if len(files) > limits.max_procedures:
         builder.report("E108", Location("procedures"),
                        f"{len(files):,} procedure files, over the limit of {limits.max_procedures:,} (raise it with --max-procedures)",
@@ -146,6 +136,14 @@ def _load_folder(root: Path, limits: Limits, progress: Progress | None) -> tuple
         return None, diags
     return Catalog(info, tuple(evidence_types), tuple(databases), sourced(procedures, fingerprints, cache.folder),
                    str(root)), diags
+
+
+def _procedure_files(folder: Path) -> list[Path]:
+    """The YAML files of the folder, in the order of their paths (compared as names: 20,000 Path comparisons cost)."""
+    with os.scandir(folder) as entries:
+        found = [entry.name for entry in entries
+                 if os.path.splitext(entry.name)[1].lower() in YAML_SUFFIXES and entry.is_file()]
+    return [folder / name for name in sorted(found, key=os.path.normcase)]
 
 
 def _context_key(evidence_types, databases, limits: Limits) -> bytes:

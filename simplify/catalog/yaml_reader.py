@@ -9,6 +9,7 @@ an alias bomb is refused after a bounded amount of work.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -122,8 +123,13 @@ class _Refused(Exception):
 
 
 def nfc(text: str) -> str:
-    """Unicode NFC, cheaply for the ASCII majority."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    """Unicode NFC, cheaply for the ASCII majority, interned.
+
+    A national catalogue repeats the same ids, names and agencies hundreds of
+    thousands of times: one string each keeps the model small in memory and
+    in the parse cache, which stores a repeated object once.
+    """
+    return sys.intern(text if text.isascii() else unicodedata.normalize("NFC", text))
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 
-from ..cost import CostModel, ProcedureCost, annual_cost_with, procedure_cost
+from ..cost import CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, procedure_cost
 from ..diagnostics import InputError, diag
 from ..measures import OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, resolves_defaults
-from ..model import Catalog, Location, Procedure
+from ..model import Catalog, Location, Procedure, evolve
 from ..network import links
 from .finding import Finding
 from .loader import load_rules
@@ -150,6 +149,7 @@ class _Pricer:
         self.costs = costs
         self.cost_model = cost_model
         self.known: dict[Measure, float] = {}
+        self.terms: dict[str, Terms] = {}  # of the procedure last priced: its findings come together
 
     def saving(self, m: Measure | None) -> float:
         if m is None:
@@ -162,7 +162,11 @@ class _Pricer:
         p = self.procedures[m.procedure]
         if m.action in _PART_EDITS and not resolves_defaults(m):
             # Only steps, documents or fees change: cost them in place of the procedure's own.
-            return self.costs[p.code].annual_cost - annual_cost_with(p, self.cost_model, **measure_edit(p, m))
+            terms = self.terms.get(p.code)
+            if terms is None:
+                self.terms.clear()
+                terms = self.terms[p.code] = cost_terms(p, self.cost_model)
+            return self.costs[p.code].annual_cost - annual_cost_with(p, self.cost_model, terms, **measure_edit(p, m))
         changed = measure_changes(self.procedures, m)
         before = sum(self.costs[code].annual_cost for code in changed)
         after = sum(procedure_cost(q, self.cost_model, days=False).annual_cost
@@ -235,7 +239,7 @@ def _one_per_object(group: list[Measure]) -> list[Measure]:
     for m in group:
         for key, value in m.values:
             values.setdefault(key, value)
-    return [replace(group[0], values=tuple(values.items()))]
+    return [evolve(group[0], values=tuple(values.items()))]
 
 
 def _merge_order(merges: list[Measure]) -> list[Measure]:
