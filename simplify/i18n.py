@@ -122,6 +122,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "targets_after": ("Mục tiêu sau các biện pháp", "Targets after the measures"),
     "scenario_title": ("Phương án: {}", "Scenario: {}"),
     "plan_title": ("Phương án do simplify plan lập cho các mục tiêu: {}", "Plan made by simplify plan for the targets: {}"),
+    "plan_cut": (" — {} biện pháp đầu tiên; chạy simplify plan để có toàn bộ phương án",
+                 " — the first {} measures; run simplify plan for the whole plan"),
 }
 
 MONEY_METRICS = {"annual_cost", "internal_annual_cost", "external_annual_cost", "potential_annual_saving"}

@@ -108,8 +108,13 @@ def select_targets(targets: tuple[Target, ...], ids: tuple[str, ...] | list[str]
     return tuple(known[i] for i in dict.fromkeys(ids))
 
 
-def make_plan(catalog: Catalog, settings: Settings, target_ids: tuple[str, ...] | list[str] = ()) -> Plan:
-    """Measures chosen greedily by annual saving until the targets named (or the default ones) are met."""
+def make_plan(catalog: Catalog, settings: Settings, target_ids: tuple[str, ...] | list[str] = (),
+              max_measures: int | None = None) -> Plan:
+    """Measures chosen greedily by annual saving until the targets named (or the default ones) are met.
+
+    `max_measures` stops the plan early: each round weighs every candidate
+    again, so a national catalogue's whole plan takes minutes.
+    """
     targets = select_targets(settings.targets, target_ids)
     state = CostedProcedures(catalog, settings.cost_model)
     metrics = compute_metrics(catalog, state.costs)
@@ -121,7 +126,7 @@ def make_plan(catalog: Catalog, settings: Settings, target_ids: tuple[str, ...] 
     steps: list[PlanStep] = []
     applied: set[Measure] = set()  # a measure whose finding outlives it is not taken twice
     cumulative = 0.0
-    while not all(r.met for r in results):
+    while not all(r.met for r in results) and (max_measures is None or len(steps) < max_measures):
         candidates = {m: rule for m, rule in suggestions.candidates().items() if m not in applied}
         pick = chooser.choose(metrics, [r for r in results if not r.met], list(candidates))
         if pick is None:

@@ -225,3 +225,13 @@ def test_findings_refreshed_locally_give_the_plan_of_rules_run_again_everywhere(
         assert [(s.measure, s.rule, s.annual_saving) for s in plan.steps] == \
             [(s.measure, s.rule, s.annual_saving) for s in again.steps]
     assert sum(len(p.steps) for p in local) > 20
+
+
+def test_a_plan_can_stop_after_a_number_of_measures(catalog, settings):
+    from simplify.report.excel import plan_measures
+
+    whole = make_plan(catalog, settings)
+    first = make_plan(catalog, settings, max_measures=1)
+    assert len(whole.steps) == 2 and [s.measure for s in first.steps] == [whole.steps[0].measure]
+    assert "the first 1 measures" in plan_measures(first, "en", cut_at=1).title
+    assert "the first" not in plan_measures(whole, "en", cut_at=2).title  # met: nothing was cut

@@ -12,6 +12,11 @@ from ..options import Lang
 from .request import Request, with_options
 
 
+# The Plan sheet without --scenario: the first measures of `simplify plan`, which
+# weighs every candidate again each round and takes minutes on a national catalogue.
+PLAN_MEASURES = 30
+
+
 @with_options("path", "lang", "scenario", "settings", "baseline", "quiet", "no_progress", "limits")
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write (atomically).")] = ...,
@@ -28,7 +33,8 @@ def report(
     else:
         from ..plan import make_plan
 
-        measures = plan_measures(make_plan(analysis.catalog, analysis.settings), lang.value)
+        plan = make_plan(analysis.catalog, analysis.settings, max_measures=PLAN_MEASURES)
+        measures = plan_measures(plan, lang.value, cut_at=PLAN_MEASURES)
     try:
         write_report(output, analysis, measures, lang.value)
     except OSError as error:

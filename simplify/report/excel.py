@@ -78,10 +78,13 @@ def scenario_measures(analysis: Analysis, lang: str = "vi") -> Measures:
     )
 
 
-def plan_measures(plan, lang: str = "vi") -> Measures:
-    """The measures of a `simplify.plan.Plan`."""
+def plan_measures(plan, lang: str = "vi", cut_at: int | None = None) -> Measures:
+    """The measures of a `simplify.plan.Plan` (made with at most `cut_at` measures, when given)."""
+    title = t("plan_title", lang).format(", ".join(target.id for target in plan.targets) or "–")
+    if cut_at is not None and len(plan.steps) >= cut_at and not all(r.met for r in plan.final):
+        title += t("plan_cut", lang).format(cut_at)
     return Measures(
-        title=t("plan_title", lang).format(", ".join(target.id for target in plan.targets) or "–"),
+        title=title,
         rows=tuple(MeasureRow(s.rule, s.measure.describe(lang), s.annual_saving) for s in plan.steps),
         before=plan.start,
         after=plan.final,
