@@ -150,13 +150,13 @@ def _fee_terms(fees: tuple[Fee, ...]) -> tuple[float, float]:
 
 def _dossier(p: Procedure, terms: Terms, cm: CostModel) -> tuple[float, float, float, float, int, int, float]:
     """Cost, hours and visits offline and online, and the cost of the channel mix, for one dossier."""
-    (step_hours, step_cash, in_person, in_person_offline), (document_hours, documents_cash, cert_visit), \
+    (step_hours, step_cash, in_person, in_person_not_online), (document_hours, documents_cash, cert_visit), \
         (fees_offline, fees_online) = terms
     hourly = cm.hourly(p.subject or "citizen")
     base_hours = step_hours + document_hours
     cash = step_cash + documents_cash
     visits_offline = in_person + cert_visit
-    visits_online = in_person_offline + cert_visit
+    visits_online = in_person_not_online + cert_visit
     hours_offline = base_hours + visits_offline * cm.visit_hours
     hours_online = base_hours + visits_online * cm.visit_hours
     cost_offline = hourly * hours_offline + visits_offline * cm.visit_travel_cost + cash + fees_offline

@@ -292,8 +292,7 @@ def measure_edit(p: Procedure, m: Measure) -> dict[str, Any]:
 
 
 def resolves_defaults(m: Measure) -> bool:
-    """Whether the procedure's dependent defaults must be worked out again after `m`:
-    documents of a removed step, or a value set back to its default."""
+    """Whether the dependent defaults are worked out again after `m` (a removed step, a value set back to its default)."""
     return m.action == "remove_step" or any(value is None for _, value in m.values)
 
 

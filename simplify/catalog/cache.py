@@ -23,10 +23,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .. import __version__
 from ..atomic import write_atomic
+
+if TYPE_CHECKING:
+    from ..model import Catalog
 
 FORMAT = 2
 # Classes a cache file may hold, with the module each is defined in.
@@ -257,9 +260,12 @@ class AnalysisCache(_CacheFile):
         self.keys = _procedure_keys(procedures, digest(context))
 
     @classmethod
-    def open(cls, catalog: Any, settings_key: Callable[[], bytes]) -> AnalysisCache | None:
-        """The cache for `catalog` analysed with the settings `settings_key()` describes;
-        None when its procedures were not read from a folder, or caching is off."""
+    def open(cls, catalog: Catalog, settings_key: Callable[[], bytes]) -> AnalysisCache | None:
+        """The cache for `catalog` analysed with the settings `settings_key()` describes, if it was read from a folder.
+
+        None when caching is off, or the procedures are not those read from
+        files (a scenario's, a workbook's): nothing then says what they hold.
+        """
         if not isinstance(catalog.procedures, Sourced) or cache_dir() is None:
             return None
         context = repr((catalog.evidence_types, catalog.databases)).encode("utf-8")

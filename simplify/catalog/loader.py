@@ -139,7 +139,7 @@ def _load_folder(root: Path, limits: Limits, progress: Progress | None) -> tuple
 
 
 def _procedure_files(folder: Path) -> list[Path]:
-    """The YAML files of the folder, in the order of their paths (compared as names: 20,000 Path comparisons cost)."""
+    """The YAML files of the folder in the order of their paths, sorted as names (20,000 Path comparisons are slow)."""
     with os.scandir(folder) as entries:
         found = [entry.name for entry in entries
                  if os.path.splitext(entry.name)[1].lower() in YAML_SUFFIXES and entry.is_file()]

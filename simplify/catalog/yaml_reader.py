@@ -69,13 +69,6 @@ class _Loader(_SafeLoader):
             return _SEQ
         return super().resolve(kind, value, implicit)
 
-    # The composers call these around every node, for path resolvers, which the
-    # safe loader has none of. A class is not a descriptor, so `self.x(...)`
-    # calls it as it is: `slice(parent, index)` and `tuple()` do nothing, in C,
-    # where PyYAML's versions are a Python call each (two calls for each node).
-    descend_resolver = slice
-    ascend_resolver = tuple
-
 
 class _DepthGuardLoader(_Loader):
     # libyaml's composer recurses in C, one call per level, and is killed by the
