@@ -9,16 +9,16 @@ location. Keys may be added, never renamed or removed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .. import __version__
 from ..check import CheckResult, Entry
+from .jsontext import dumps
 
 
 def render(result: CheckResult, lang: str = "vi", root: str = "") -> str:
     """The verdict as JSON text; `root` is not needed, locations stay relative to the catalogue."""
-    return json.dumps(check_document(result, lang), ensure_ascii=False, indent=2)
+    return dumps(check_document(result, lang), len(result.entries))
 
 
 def check_document(result: CheckResult, lang: str = "vi") -> dict[str, Any]:

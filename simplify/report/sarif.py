@@ -13,12 +13,12 @@ key that matches findings across versions, and with a baseline the
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
 from ..check import CheckResult, Entry, artifact_path
+from .jsontext import dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -28,7 +28,7 @@ BASELINE_STATES = {"new": "new", "existing": "unchanged", "regression": "new"}
 
 def render(result: CheckResult, lang: str = "vi", root: str = "") -> str:
     """The SARIF log as JSON text."""
-    return json.dumps(sarif_log(result, lang, root), ensure_ascii=False, indent=2)
+    return dumps(sarif_log(result, lang, root), len(result.entries))
 
 
 def sarif_log(result: CheckResult, lang: str = "vi", root: str = "") -> dict[str, Any]:
