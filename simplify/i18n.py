@@ -130,9 +130,9 @@ MONEY_METRICS = {"annual_cost", "internal_annual_cost", "external_annual_cost", 
 COUNT_METRICS = {"procedures", "internal_procedures", "external_procedures", "findings"}
 
 
-def t(key: str, lang: str) -> str:
-    """The label for `key` in `lang` (the key itself when there is none)."""
-    pair = LABELS.get(key)
+def t(key: str, lang: str, words: dict[str, tuple[str, str]] = LABELS) -> str:
+    """The label for `key` in `lang` from `words` (a module's own vocabulary, or LABELS); the key itself when there is none."""
+    pair = words.get(key)
     if pair is None:
         return key
     return pair[0] if lang == "vi" else pair[1]

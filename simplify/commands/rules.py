@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import t
 from ..options import Lang, LangOpt, RulesOpt
 from .common import EXIT_INPUT, emit
 
@@ -35,8 +36,7 @@ _WORDS = {
 
 
 def _w(key: str, lang: str) -> str:
-    vi, en = _WORDS[key]
-    return vi if lang == "vi" else en
+    return t(key, lang, _WORDS)
 
 
 class RulesFormat(str, Enum):
@@ -50,7 +50,6 @@ def rules(
     format: Annotated[RulesFormat, typer.Option("--format", help="table (for people) or json.")] = RulesFormat.table,
 ) -> None:
     """List the rules of the built-in and --rules packs: code, name, severity, target, title."""
-    from ..i18n import t
     from ..rules.engine import load_rules
 
     found = sorted(load_rules(list(extra or [])), key=lambda r: r.code)
@@ -99,7 +98,6 @@ def rule(
 
 def explain(r, lang: str) -> str:
     """A rule's documentation, with the same headings for every rule."""
-    from ..i18n import t
 
     def section(key: str, body: str) -> list[str]:
         return ["", f"{_w(key, lang)}:"] + ["  " + line for line in body.splitlines()]

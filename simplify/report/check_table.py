@@ -23,8 +23,7 @@ _WORDS = {
 
 
 def _word(key: str, lang: str) -> str:
-    vi, en = _WORDS[key]
-    return vi if lang == "vi" else en
+    return t(key, lang, _WORDS)
 
 
 def render(result: CheckResult, lang: str = "vi", root: str = "", width: int = 140) -> str:

@@ -8,7 +8,7 @@ layout. Money is whole dong; a delta carries its sign.
 from __future__ import annotations
 
 from ..diff import CatalogDiff, ProcedureChange
-from ..i18n import money
+from ..i18n import money, t
 
 _WORDS = {
     "added": ("thêm", "added"),
@@ -29,8 +29,7 @@ HEADER_KEYS = ("code", "name", "status", "cost_per_dossier", "annual_cost")
 
 
 def word(key: str, lang: str) -> str:
-    vi, en = _WORDS[key]
-    return vi if lang == "vi" else en
+    return t(key, lang, _WORDS)
 
 
 def signed(value: float, lang: str) -> str:
