@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .cost import CostModel, ProcedureCost, catalog_costs, procedure_cost
+from .cost import CostModel, ProcedureCost, catalog_costs, costs_of, procedure_cost
 from .metrics import compute_metrics
 from .model import Catalog
 
@@ -66,19 +66,22 @@ def analyse(catalog: Catalog, settings: Settings) -> Analysis:
 def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
     from .catalog.cache import AnalysisCache
 
+    from .parallel import start_later
+
     cache = AnalysisCache.open(catalog, lambda: _settings_key(settings))
     if cache is None:
         costs = catalog_costs(catalog, settings.cost_model)
         findings = tuple(_findings(catalog, settings, costs))
     else:
         costs, findings = _cached(catalog, settings, cache)
+        cache.save()
+    start_later()  # the cache files are written on another core while the rest is worked out
     metrics = compute_metrics(catalog, costs)
     projected_metrics = cache.projected() if cache is not None else None
     if projected_metrics is None:
         projected_metrics = _projected_metrics(catalog, settings, costs, metrics, findings)
     if cache is not None:
         cache.put_projected(projected_metrics)
-        cache.save()
     targets: tuple = ()
     if settings.targets:
         from .targets import evaluate_targets
@@ -113,8 +116,8 @@ def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple
         hit = cache.get(p.code)
         if hit is not None:
             known[p.code] = hit
-    costs = {p.code: known[p.code][0] if p.code in known else procedure_cost(p, settings.cost_model)
-             for p in catalog.procedures}
+    worked_out = iter(costs_of([p for p in catalog.procedures if p.code not in known], settings.cost_model))
+    costs = {p.code: known[p.code][0] if p.code in known else next(worked_out) for p in catalog.procedures}
     found: dict[str, list] = {code: list(hit[1]) for code, hit in known.items()}
     missing = {p.code for p in catalog.procedures if p.code not in known}
     if missing:

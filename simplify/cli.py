@@ -33,11 +33,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = None,
 ) -> None:
     """simplify: cut administrative procedures and their compliance cost by half."""
+    from .parallel import defer_writes, wait_later
+
+    # Cache files are written in the background while the output is made; a command ends when they are.
+    defer_writes()
+    ctx.call_on_close(wait_later)
 
 
 def _register() -> None:

@@ -9,6 +9,7 @@ analysis.md section 1, term by term.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Catalog, Document, Fee, Procedure, Step
@@ -168,7 +169,15 @@ def _dossier(p: Procedure, terms: Terms, cm: CostModel) -> tuple[float, float, f
 
 def catalog_costs(catalog: Catalog, cm: CostModel) -> dict[str, ProcedureCost]:
     """The cost of every procedure, by code, in catalogue order."""
-    return {p.code: procedure_cost(p, cm) for p in catalog.procedures}
+    return {p.code: c for p, c in zip(catalog.procedures, costs_of(catalog.procedures, cm))}
+
+
+def costs_of(procedures: Sequence[Procedure], cm: CostModel) -> list[ProcedureCost]:
+    """The cost of each procedure, in order, a national catalogue's on every core (simplify.parallel)."""
+    from .parallel import split_map
+
+    return [c for part in split_map(lambda share: [procedure_cost(p, cm) for p in share], procedures, 2_000)
+            for c in part]
 
 
 def annual_cost(catalog: Catalog, cm: CostModel) -> float:

@@ -106,6 +106,7 @@ def _forget_recent():
     """Make the next load read the cache files, not what this process last read or wrote."""
     cache_module.ParseCache._recent.clear()
     cache_module.AnalysisCache._recent.clear()
+    cache_module._ProjectedCache._recent.clear()
 
 
 def _spy_on_find(monkeypatch) -> list:

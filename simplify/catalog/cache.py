@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 from collections.abc import Callable, Iterator
@@ -118,6 +119,11 @@ class _ModelUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def load_trusted(data: bytes) -> Any:
+    """What `dump` wrote, read back with the unpickler that can only make the model's classes."""
+    return _ModelUnpickler(io.BytesIO(data)).load()
+
+
 # -- cache files ----------------------------------------------------------
 
 
@@ -143,36 +149,51 @@ class _CacheFile:
 
     def _read(self) -> dict:
         recent = self._recent.get(self.path)
-        if recent is not None and recent[0] == _stamp(self.path) and recent[1] == self.context:
+        if recent is not None and recent[0] in (_PENDING, _stamp(self.path)) and recent[1] == self.context:
             return recent[2]
         try:
             with open(self.path, "rb") as handle, collector_paused():
                 stored = _ModelUnpickler(handle).load()
             if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
                     and stored[1] == __version__ and stored[2] == self.context and isinstance(stored[3], dict)):
-                self._remember(stored[3])
+                self._remember(stored[3], _stamp(self.path))
                 return stored[3]
         except Exception:  # a missing, corrupt or foreign cache is simply rebuilt
             pass
         return {}
 
     def save(self) -> None:
-        """Write the entries of this run (dropping those not asked for), if anything changed."""
+        """Write the entries of this run (dropping those not asked for), if anything changed, in the background.
+
+        Until the file is written, a second read of it in this run gets these
+        entries (they are what is being written; each is checked against its
+        file's digest when used anyway).
+        """
         if self.path is None or not (self.changed or len(self.fresh) != len(self.entries)):
             return
-        try:
-            write_atomic(self.path, lambda handle: dump((FORMAT, __version__, self.context, self.fresh), handle))
-        except (OSError, pickle.PicklingError):  # a read-only or full cache directory must not fail the run
-            return
-        self._remember(self.fresh)
-        _prune(self.path.parent, self.kind)
+        from ..parallel import later
 
-    def _remember(self, entries: dict) -> None:
+        path, kind, stored = self.path, self.kind, (FORMAT, __version__, self.context, self.fresh)
+        self._remember(self.fresh, _PENDING)
+        later(lambda: _write(path, kind, stored), lambda: self._remember(self.fresh, _stamp(path)))
+
+    def _remember(self, entries: dict, stamp: tuple) -> None:
         recent = type(self)._recent
         recent.pop(self.path, None)
-        recent[self.path] = (_stamp(self.path), self.context, entries)
+        recent[self.path] = (stamp, self.context, entries)
         while len(recent) > 2:
             del recent[next(iter(recent))]
+
+
+_PENDING = ("being written by this run",)
+
+
+def _write(path: Path, kind: str, stored: tuple) -> None:
+    try:
+        write_atomic(path, lambda handle: dump(stored, handle))
+    except (OSError, pickle.PicklingError):  # a read-only or full cache directory must not fail the run
+        return
+    _prune(path.parent, kind)
 
 
 KEEP = 16  # cache files of each kind: a folder read once (a git: baseline's copy) is not kept for ever
@@ -258,6 +279,7 @@ class AnalysisCache(_CacheFile):
     def __init__(self, procedures: Sourced, context: bytes):
         super().__init__(procedures.folder, b"")
         self.keys = _procedure_keys(procedures, digest(context))
+        self.metrics = _ProjectedCache(procedures.folder, b"")
 
     @classmethod
     def open(cls, catalog: Catalog, settings_key: Callable[[], bytes]) -> AnalysisCache | None:
@@ -285,15 +307,23 @@ class AnalysisCache(_CacheFile):
 
     def projected(self) -> dict | None:
         """The projected metrics, when no procedure's key changed."""
-        entry = self.entries.get(None)
+        entry = self.metrics.entries.get(None)
         return entry[1] if entry is not None and entry[0] == self._run_key() else None
 
     def put_projected(self, metrics: dict) -> None:
-        self.fresh[None] = (self._run_key(), metrics)
-        self.changed = self.changed or self.entries.get(None) != self.fresh[None]
+        """Keep the projected metrics, written at once (a small file of their own: the costs and findings
+        are written in the background while they are worked out)."""
+        self.metrics.fresh[None] = (self._run_key(), metrics)
+        self.metrics.changed = self.metrics.entries.get(None) != self.metrics.fresh[None]
+        self.metrics.save()
 
     def _run_key(self) -> bytes:
         return digest(b"".join(self.keys.values()))
+
+
+class _ProjectedCache(_CacheFile):
+    kind = "projected"
+    _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
 
 
 def fingerprint(rel: str, file_digest: bytes) -> bytes:

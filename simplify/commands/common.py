@@ -115,15 +115,23 @@ def load(path: Path, limits=None, progress: bool = True, lang: str = "vi", quiet
     return catalog
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write text to --output atomically, or to stdout."""
-    if output is None:
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Write text (or UTF-8 bytes) to --output atomically, or to stdout, ending with a newline."""
+    if output is None and isinstance(text, str):
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from ..atomic import write_text_atomic
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    end = b"" if data.endswith(b"\n") else b"\n"
+    if output is None:  # machine-readable bytes (JSON): UTF-8 whatever the terminal's encoding
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(end)
+        sys.stdout.buffer.flush()
+        return
+    from ..atomic import write_atomic
 
     try:
-        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+        write_atomic(output, lambda handle: (handle.write(data), handle.write(end)))
     except OSError as error:  # a folder of that name, a full disk: the previous file is as it was
         raise typer.BadParameter(f"cannot write {output}: {error.strerror or error}", param_hint="--output") from None
 

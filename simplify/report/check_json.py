@@ -16,7 +16,7 @@ from ..check import CheckResult, Entry
 from .jsontext import dumps
 
 
-def render(result: CheckResult, lang: str = "vi", root: str = "") -> str:
+def render(result: CheckResult, lang: str = "vi", root: str = "") -> str | bytes:
     """The verdict as JSON text; `root` is not needed, locations stay relative to the catalogue."""
     return dumps(check_document(result, lang), len(result.entries))
 

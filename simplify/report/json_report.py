@@ -67,7 +67,7 @@ def audit_document(analysis: Analysis, lang: str = "vi") -> dict[str, Any]:
     return doc
 
 
-def render(analysis: Analysis, lang: str = "vi") -> str:
+def render(analysis: Analysis, lang: str = "vi") -> str | bytes:
     """`audit --format json`."""
     doc = audit_document(analysis, lang)
     return dumps(doc, len(doc["procedures"]) + len(doc["findings"]))

@@ -1,7 +1,11 @@
 """JSON text for every machine format: readable when small, fast when national.
 
-Indented JSON is encoded by the pure-Python encoder, ten times slower than
-the C one; past a few thousand records the output is compact instead.
+Indented JSON is encoded by the json module's pure-Python encoder, ten times
+slower than a compiled one; past a few thousand records the output is
+compact instead, encoded by orjson (four times faster than json's C encoder
+on a national audit). Both write the same values: text as UTF-8, not
+escaped, and floats with Python's shortest digits (orjson writes an
+exponent without '+' or a leading zero: 1e16, 5e-7).
 """
 
 from __future__ import annotations
@@ -12,6 +16,14 @@ from typing import Any
 PRETTY_UP_TO = 5_000
 
 
-def dumps(doc: Any, records: int) -> str:
-    """`doc` as JSON, indented when it holds at most PRETTY_UP_TO records."""
-    return json.dumps(doc, ensure_ascii=False, indent=2 if records <= PRETTY_UP_TO else None)
+def dumps(doc: Any, records: int) -> str | bytes:
+    """`doc` as JSON: indented text when it holds at most PRETTY_UP_TO records, else compact UTF-8 bytes.
+
+    Bytes, because a national audit's text would be decoded only to be
+    encoded again on its way out (twice its 80 MB held for nothing).
+    """
+    if records <= PRETTY_UP_TO:
+        return json.dumps(doc, ensure_ascii=False, indent=2)
+    import orjson
+
+    return orjson.dumps(doc)

@@ -26,7 +26,7 @@ FINGERPRINT = "simplify/v1"
 BASELINE_STATES = {"new": "new", "existing": "unchanged", "regression": "new"}
 
 
-def render(result: CheckResult, lang: str = "vi", root: str = "") -> str:
+def render(result: CheckResult, lang: str = "vi", root: str = "") -> str | bytes:
     """The SARIF log as JSON text."""
     return dumps(sarif_log(result, lang, root), len(result.entries))
 

@@ -1,0 +1,95 @@
+"""Work split across forked processes gives exactly what one process gives, even when a child fails."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from simplify import parallel
+
+from test_cache import _synthetic
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="work is split by forking")
+
+
+@pytest.fixture
+def three_jobs(monkeypatch):
+    monkeypatch.setenv("SIMPLIFY_JOBS", "3")
+
+
+def test_shares_come_back_in_order_from_other_processes(three_jobs):
+    parts = parallel.split_map(lambda share: [(x * x, os.getpid()) for x in share], list(range(1000)), 100)
+    assert [v for part in parts for v, _ in part] == [x * x for x in range(1000)]
+    pids = [{pid for _, pid in part} for part in parts]
+    assert len(parts) == 3 and all(len(p) == 1 for p in pids)
+    assert pids[0] == {os.getpid()} and len(set().union(*pids)) == 3
+
+
+def test_a_small_input_is_not_split(three_jobs):
+    assert parallel.split_map(lambda share: [os.getpid()] * len(share), list(range(150)), 100) == [[os.getpid()] * 150]
+
+
+@pytest.mark.parametrize("failure", ["raise", "exit", "kill"])
+def test_a_failed_child_has_its_share_done_here(three_jobs, failure):
+    parent = os.getpid()
+
+    def work(share):
+        if os.getpid() != parent and share[0] >= 500:
+            if failure == "raise":
+                raise MemoryError
+            if failure == "exit":
+                os._exit(3)
+            os.kill(os.getpid(), 9)
+        return [x + 1 for x in share]
+
+    parts = parallel.split_map(work, list(range(900)), 100)
+    assert [v for part in parts for v in part] == list(range(1, 901))
+
+
+def test_one_process_when_asked(monkeypatch):
+    monkeypatch.setenv("SIMPLIFY_JOBS", "1")
+    assert parallel.jobs() == 1
+    assert parallel.split_map(lambda share: [os.getpid()], list(range(5000)), 10) == [[os.getpid()]]
+
+
+def test_a_national_shaped_catalogue_gives_the_same_audit_split_or_not(tmp_path, monkeypatch, cli):
+    def _run(*args):
+        return cli(*args, "--no-progress", "--lang", "en")
+
+    root = _synthetic(tmp_path / "cat", n=1200)
+    broken = sorted((root / "procedures").iterdir())[7::400]
+    for file in broken:  # located errors from files parsed in different processes, all reported, in order
+        file.write_text(file.read_text(encoding="utf-8").replace("kind:", "kind: [", 1), encoding="utf-8")
+    started = []
+    real_start = parallel._start
+    monkeypatch.setattr(parallel, "_start", lambda work, share: started.append(len(share)) or real_start(work, share))
+    runs = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SIMPLIFY_JOBS", jobs)
+        monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
+        runs[jobs, "validate"] = _run("validate", str(root))
+        for file in broken:
+            file.write_text(file.read_text(encoding="utf-8").replace("kind: [", "kind:", 1), encoding="utf-8")
+        runs[jobs, "audit"] = _run("audit", str(root), "--format", "json")
+        monkeypatch.setenv("SIMPLIFY_CACHE_DIR", str(tmp_path / f"cache{jobs}"))
+        runs[jobs, "cold"] = _run("audit", str(root), "--format", "json")
+        runs[jobs, "warm"] = _run("audit", str(root), "--format", "json")
+        for file in broken:
+            file.write_text(file.read_text(encoding="utf-8").replace("kind:", "kind: [", 1), encoding="utf-8")
+    # split in the second round only: parsing (validate, audit, cold) and finding (audit, cold)
+    assert len(started) == 5
+    code, _, errors = runs["1", "validate"]
+    assert code == 2 and errors.count("E10") == len(broken)
+    assert runs["2", "validate"] == runs["1", "validate"]
+    assert runs["1", "audit"][0] == 0 and runs["1", "audit"][1].startswith("{")
+    assert runs["1", "audit"] == runs["1", "cold"] == runs["1", "warm"] == runs["2", "audit"] == runs["2", "cold"] \
+        == runs["2", "warm"]
+    # the background writer left both cache files before the command ended
+    assert {f.name.split("-")[0] for f in (tmp_path / "cache2").iterdir()} == {"parse", "analysis", "projected"}
+
+
+def test_cache_writes_outside_a_command_happen_at_once(tmp_path):
+    written = []
+    parallel.later(lambda: written.append("write"), lambda: written.append("then"))
+    assert written == ["write", "then"]
