@@ -311,6 +311,15 @@ class Builder:
                         f"{p.code} có online_share {p.online_share:g} nhưng không bước nào của người nộp làm được trực tuyến")
         return p
 
+    def procedure_alone(self, raw: Any, where: Location) -> tuple[Procedure | None, list[Diagnostic]]:
+        """`procedure`, with the problems found in it returned instead of kept (procedures can then be built
+        in other processes, each bringing its own problems back)."""
+        before = len(self.diagnostics)
+        p = self.procedure(raw, where)
+        found = self.diagnostics[before:]
+        del self.diagnostics[before:]
+        return p, found
+
     def _check_steps(self, p: Procedure) -> None:
         ids: dict[str, Step] = {}
         for s in p.steps:

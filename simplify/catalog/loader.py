@@ -207,14 +207,11 @@ def _context_key(evidence_types, databases, limits: Limits) -> bytes:
 def _parse_procedure(data: bytes, rel: str, limits: Limits, builder: Builder) -> tuple[Procedure | None, list[Diagnostic]]:
     """The procedure of one file's bytes and every problem found in it."""
     raw, problems = read_yaml(data, rel, limits)
-    before = len(builder.diagnostics)
-    p = builder.procedure(raw, Location(rel, 1, 1)) if raw is not None else None
-    if raw is None and not problems:  # a save cut short must not make a procedure vanish silently
-        builder.report("E101", Location(rel, 1, 1), "the file is empty: it holds no procedure",
-                       "tệp rỗng: không chứa thủ tục nào")
-    found = problems + builder.diagnostics[before:]
-    del builder.diagnostics[before:]
-    return p, found
+    if raw is None:  # a save cut short must not make a procedure vanish silently
+        return None, problems or [diag("E101", Location(rel, 1, 1), "the file is empty: it holds no procedure",
+                                       "tệp rỗng: không chứa thủ tục nào")]
+    p, found = builder.procedure_alone(raw, Location(rel, 1, 1))
+    return p, problems + found
 
 
 def _load_single_file(path: Path, limits: Limits) -> tuple[Catalog | None, list[Diagnostic]]:
