@@ -93,3 +93,24 @@ def test_cache_writes_outside_a_command_happen_at_once(tmp_path):
     written = []
     parallel.later(lambda: written.append("write"), lambda: written.append("then"))
     assert written == ["write", "then"]
+
+
+def test_a_workbook_gives_the_same_catalogue_split_or_not(tmp_path, monkeypatch, cli):
+    import importlib.util
+
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("make_catalog", REPO / "benchmarks" / "make_catalog.py")
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    book = maker.write_workbook(maker.generate(450, 5), tmp_path / "catalog.xlsx")
+    started = []
+    real_start = parallel._start
+    monkeypatch.setattr(parallel, "_start", lambda work, share: started.append(len(share)) or real_start(work, share))
+    runs = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SIMPLIFY_JOBS", jobs)
+        runs[jobs] = cli("audit", str(book), "--format", "json", "--no-progress")
+    assert runs["1"][0] == 0 and '"procedures": 450' in runs["1"][1]
+    assert runs["2"] == runs["1"]
+    assert len(started) == 1  # the procedures were built in two processes in the second run
