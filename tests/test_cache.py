@@ -119,7 +119,8 @@ def _spy_on_find(monkeypatch) -> list:
     return calls
 
 
-def _synthetic(folder, n=80):
+def synthetic_maker():
+    """benchmarks/make_catalog.py as a module."""
     import importlib.util
 
     from conftest import REPO
@@ -127,6 +128,11 @@ def _synthetic(folder, n=80):
     spec = importlib.util.spec_from_file_location("make_catalog", REPO / "benchmarks" / "make_catalog.py")
     maker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(maker)
+    return maker
+
+
+def _synthetic(folder, n=80):
+    maker = synthetic_maker()
     maker.write_yaml_folder(maker.generate(n, 3), folder)
     return folder
 

@@ -8,7 +8,7 @@ import pytest
 
 from simplify import parallel
 
-from test_cache import _synthetic
+from test_cache import _synthetic, synthetic_maker
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="work is split by forking")
 
@@ -53,6 +53,14 @@ def test_one_process_when_asked(monkeypatch):
     assert parallel.split_map(lambda share: [os.getpid()], list(range(5000)), 10) == [[os.getpid()]]
 
 
+def _spy_on_starts(monkeypatch) -> list:
+    """The size of every share given to a forked child."""
+    started = []
+    real_start = parallel._start
+    monkeypatch.setattr(parallel, "_start", lambda work, share: started.append(len(share)) or real_start(work, share))
+    return started
+
+
 def test_a_national_shaped_catalogue_gives_the_same_audit_split_or_not(tmp_path, monkeypatch, cli):
     def _run(*args):
         return cli(*args, "--no-progress", "--lang", "en")
@@ -61,9 +69,7 @@ def test_a_national_shaped_catalogue_gives_the_same_audit_split_or_not(tmp_path,
     broken = sorted((root / "procedures").iterdir())[7::400]
     for file in broken:  # located errors from files parsed in different processes, all reported, in order
         file.write_text(file.read_text(encoding="utf-8").replace("kind:", "kind: [", 1), encoding="utf-8")
-    started = []
-    real_start = parallel._start
-    monkeypatch.setattr(parallel, "_start", lambda work, share: started.append(len(share)) or real_start(work, share))
+    started = _spy_on_starts(monkeypatch)
     runs = {}
     for jobs in ("1", "2"):
         monkeypatch.setenv("SIMPLIFY_JOBS", jobs)
@@ -104,9 +110,7 @@ def test_a_workbook_gives_the_same_catalogue_split_or_not(tmp_path, monkeypatch,
     maker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(maker)
     book = maker.write_workbook(maker.generate(450, 5), tmp_path / "catalog.xlsx")
-    started = []
-    real_start = parallel._start
-    monkeypatch.setattr(parallel, "_start", lambda work, share: started.append(len(share)) or real_start(work, share))
+    started = _spy_on_starts(monkeypatch)
     runs = {}
     for jobs in ("1", "2"):
         monkeypatch.setenv("SIMPLIFY_JOBS", jobs)
