@@ -118,3 +118,23 @@ def test_a_workbook_gives_the_same_catalogue_split_or_not(tmp_path, monkeypatch,
     assert runs["1"][0] == 0 and '"procedures": 450' in runs["1"][1]
     assert runs["2"] == runs["1"]
     assert len(started) == 1  # the procedures were built in two processes in the second run
+
+
+def test_only_this_process_shows_progress(tmp_path, monkeypatch):
+    from simplify.catalog.loader import load_catalog
+
+    root = _synthetic(tmp_path / "cat", n=900)
+    monkeypatch.setenv("SIMPLIFY_JOBS", "2")
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
+    log = tmp_path / "progress"
+
+    def progress(done, total):  # a file, so that a child's calls would be seen here too
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {done} {total}\n")
+
+    catalog, _ = load_catalog(root, progress=progress)
+    calls = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(catalog.procedures) == 900 and len(calls) > 3
+    assert {pid for pid, _, _ in calls} == {str(os.getpid())}
+    done = [int(d) for _, d, _ in calls]
+    assert done == sorted(done) and calls[-1][1:] == ["900", "900"]

@@ -160,13 +160,17 @@ def _procedure_files_read(files: list[Path], limits: Limits, builder: Builder, c
     if progress is not None:
         progress(hits, len(files))
 
+    here = os.getpid()
+
     def parse(share):
         out = []
         scale = len(misses) / max(1, len(share))  # this process's share stands for all of them
+        # Only this process shows progress: a forked child must not touch the terminal's (locked) display.
+        shown = progress if os.getpid() == here else None
         for j, (i, rel, data, key) in enumerate(share):
             out.append(_parse_procedure(data, rel, limits, builder))
-            if progress is not None and j % 64 == 63:
-                progress(min(len(files), hits + round((j + 1) * scale)), len(files))
+            if shown is not None and j % 64 == 63:
+                shown(min(len(files), hits + round((j + 1) * scale)), len(files))
         return out
 
     from ..parallel import split_map
