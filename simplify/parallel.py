@@ -46,8 +46,8 @@ def split_map(work: Callable[[Sequence[T]], R], items: Sequence[T], min_share: i
     """`work` of consecutive shares of `items`, in order: one share per process, at least `min_share` items each.
 
     The first share is done here, the others in forked children. `first_share`
-    weights this process's share against a child's: above 1 when reading a
-    child's result back here costs what making it cost the child.
+    weights this process's share against a child's: a child also pickles its
+    result when done, so this process can take a little more in that time.
     """
     count = min(jobs(), len(items) // max(1, min_share))
     if count <= 1:
