@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .cost import CostModel, ProcedureCost, catalog_costs, costs_of, procedure_cost
 from .metrics import compute_metrics
 from .model import Catalog
+from .parallel import start_later
 
 if TYPE_CHECKING:
     from .catalog.cache import AnalysisCache
@@ -66,8 +67,6 @@ def analyse(catalog: Catalog, settings: Settings) -> Analysis:
 def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
     from .catalog.cache import AnalysisCache
 
-    from .parallel import start_later
-
     cache = AnalysisCache.open(catalog, lambda: _settings_key(settings))
     if cache is None:
         costs = catalog_costs(catalog, settings.cost_model)
@@ -116,10 +115,11 @@ def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple
         hit = cache.get(p.code)
         if hit is not None:
             known[p.code] = hit
-    worked_out = iter(costs_of([p for p in catalog.procedures if p.code not in known], settings.cost_model))
+    unknown = [p for p in catalog.procedures if p.code not in known]
+    worked_out = iter(costs_of(unknown, settings.cost_model))
     costs = {p.code: known[p.code][0] if p.code in known else next(worked_out) for p in catalog.procedures}
     found: dict[str, list] = {code: list(hit[1]) for code, hit in known.items()}
-    missing = {p.code for p in catalog.procedures if p.code not in known}
+    missing = {p.code for p in unknown}
     if missing:
         for f in _findings(catalog, settings, costs, missing if known else None):
             found.setdefault(f.procedure, []).append(f)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Catalog, Document, Fee, Procedure, Step
+from .parallel import split_map
 from .steps import elapsed_days
 
 
@@ -174,10 +175,7 @@ def catalog_costs(catalog: Catalog, cm: CostModel) -> dict[str, ProcedureCost]:
 
 def costs_of(procedures: Sequence[Procedure], cm: CostModel) -> list[ProcedureCost]:
     """The cost of each procedure, in order, a national catalogue's on every core (simplify.parallel)."""
-    from .parallel import split_map
-
-    return [c for part in split_map(lambda share: [procedure_cost(p, cm) for p in share], procedures, 2_000)
-            for c in part]
+    return split_map(lambda share: [procedure_cost(p, cm) for p in share], procedures, 2_000)
 
 
 def annual_cost(catalog: Catalog, cm: CostModel) -> float:

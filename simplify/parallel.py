@@ -41,9 +41,9 @@ def jobs() -> int:
     return max(1, min(cores, MAX_JOBS))
 
 
-def split_map(work: Callable[[Sequence[T]], R], items: Sequence[T], min_share: int,
+def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], min_share: int,
               first_share: float = 1.0) -> list[R]:
-    """`work` of consecutive shares of `items`, in order: one share per process, at least `min_share` items each.
+    """`work` of consecutive shares of `items`, joined in order: one share per process, at least `min_share` items each.
 
     The first share is done here, the others in forked children. `first_share`
     weights this process's share against a child's: a child also pickles its
@@ -51,7 +51,7 @@ def split_map(work: Callable[[Sequence[T]], R], items: Sequence[T], min_share: i
     """
     count = min(jobs(), len(items) // max(1, min_share))
     if count <= 1:
-        return [work(items)]
+        return work(items)
     bounds = _bounds(len(items), count, first_share)
     children = [_start(work, items[a:b]) for a, b in bounds[1:]]
     try:
@@ -62,7 +62,9 @@ def split_map(work: Callable[[Sequence[T]], R], items: Sequence[T], min_share: i
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         raise
-    return [mine] + [_finish(child, work, items[a:b]) for child, (a, b) in zip(children, bounds[1:])]
+    for child, (a, b) in zip(children, bounds[1:]):
+        mine += _finish(child, work, items[a:b])
+    return mine
 
 
 def _bounds(total: int, count: int, first_share: float) -> list[tuple[int, int]]:
@@ -75,27 +77,38 @@ def _bounds(total: int, count: int, first_share: float) -> list[tuple[int, int]]
     return list(zip(cuts, cuts[1:]))
 
 
-def _start(work: Callable[[Sequence[T]], R], share: Sequence[T]) -> tuple[int, int]:
-    read_end, write_end = os.pipe()
+def _fork(body: Callable[[], None]) -> int:
+    """The pid of a forked child that runs `body` and leaves, with status 0 if it returned and 1 if not,
+    without running anything of the parent's (atexit handlers, finally blocks, buffered output)."""
     pid = os.fork()
-    if pid == 0:  # the child: work, send, and leave without running anything of the parent's (atexit, finally)
+    if pid == 0:
         status = 1
         try:
-            os.close(read_end)
-            from .catalog.cache import dump
-
-            buffer = io.BytesIO()
-            dump(work(share), buffer)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(buffer.getbuffer())
+            body()
             status = 0
         finally:
             os._exit(status)
+    return pid
+
+
+def _start(work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+
+    def send() -> None:
+        from .catalog.cache import dump
+
+        os.close(read_end)
+        buffer = io.BytesIO()
+        dump(work(share), buffer)
+        with os.fdopen(write_end, "wb") as out:
+            out.write(buffer.getbuffer())
+
+    pid = _fork(send)
     os.close(write_end)
     return pid, read_end
 
 
-def _finish(child: tuple[int, int], work: Callable[[Sequence[T]], R], share: Sequence[T]) -> R:
+def _finish(child: tuple[int, int], work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> list[R]:
     pid, read_end = child
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
@@ -144,16 +157,12 @@ def start_later() -> None:
         return
     batch = list(_pending)
     _pending.clear()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            for write, _ in batch:
-                write()
-            status = 0
-        finally:
-            os._exit(status)
-    _running.append((pid, batch))
+
+    def write_all() -> None:
+        for write, _ in batch:
+            write()
+
+    _running.append((_fork(write_all), batch))
 
 
 def wait_later() -> None:

@@ -284,7 +284,7 @@ class _Reader:
         # Built on every core (simplify.parallel); a built procedure comes back pickled, a tenth of building it.
         built = split_map(lambda share: [b.procedure_alone(raw, raw.loc()) for raw in share], self._procedures(),
                           200, first_share=1.1)
-        for p, problems in (one for part in built for one in part):
+        for p, problems in built:
             b.diagnostics += problems
             if p is not None:
                 procedures.append(p)

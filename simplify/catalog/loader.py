@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, diag, has_errors, sort_diagnostics
 from ..model import Catalog, CatalogInfo, Location, Procedure
+from ..parallel import split_map
 from .build import Builder, check_unique_codes
 from .cache import ParseCache, collector_paused, digest, fingerprint, sourced
 from .raw import RawMap
@@ -173,9 +174,7 @@ def _procedure_files_read(files: list[Path], limits: Limits, builder: Builder, c
                 shown(min(len(files), hits + round((j + 1) * scale)), len(files))
         return out
 
-    from ..parallel import split_map
-
-    parsed = [r for part in split_map(parse, misses, PARALLEL_FROM // 2, first_share=1.1) for r in part]
+    parsed = split_map(parse, misses, PARALLEL_FROM // 2, first_share=1.1)
     for (i, rel, _, key), (p, problems) in zip(misses, parsed):
         cache.put(rel, key, p, problems)
         found[i] = (p, key, problems)

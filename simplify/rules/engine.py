@@ -77,7 +77,7 @@ def find(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel,
         return found
 
     # A child's findings come back pickled, a twentieth of what finding them costs.
-    found = [f for part in split_map(find_in, chosen, 500, first_share=1.05) for f in part]
+    found = split_map(find_in, chosen, 500, first_share=1.05)
     found.sort(key=lambda f: (f.procedure, f.rule, f.location.sort_key()))
     return found
 
