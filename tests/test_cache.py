@@ -87,6 +87,83 @@ def test_stale_entry_after_evidence_change_is_rebuilt(mini_copy, cache_dir):
     assert catalog.procedure("1.000001").documents[0].name == "Tờ khai mới"
 
 
+# -- a workbook or a single YAML file: one entry, the whole catalogue -------------------------------
+
+@pytest.fixture(params=["workbook", "single file"])
+def one_file(request, tmp_path):
+    """Write the mini catalogue, or a changed one, as one workbook or one YAML file; the path."""
+    from simplify.catalog.excel_writer import write_workbook
+    from simplify.catalog.yaml_writer import write_yaml_file
+    from simplify.model import evolve
+    from conftest import REPO
+
+    catalog, _ = load_catalog(REPO / "tests" / "data" / "mini")  # before the test sets a cache
+
+    def write(name: str | None = None):
+        changed = catalog if name is None else catalog.with_procedures(
+            (evolve(catalog.procedures[0], name=name),) + catalog.procedures[1:])
+        if request.param == "workbook":
+            write_workbook(changed, tmp_path / "mini.xlsx")
+            return tmp_path / "mini.xlsx"
+        write_yaml_file(changed, tmp_path / "mini.yaml")
+        return tmp_path / "mini.yaml"
+
+    return write
+
+
+def _spy_on_readers(monkeypatch) -> list:
+    import simplify.catalog.excel_reader as excel_reader
+    import simplify.catalog.loader as loader
+
+    calls = []
+    for module, name in ((excel_reader, "read_workbook"), (loader, "_load_single_file")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, real=real, **k: calls.append(a[0].name) or real(*a, **k))
+    return calls
+
+
+def test_one_file_identical_with_and_without_cache_and_read_once(one_file, cache_dir, monkeypatch):
+    path = one_file()
+    calls = _spy_on_readers(monkeypatch)
+    without, cold, warm = _without_cold_warm(_load, path, "parse", cache_dir, monkeypatch)
+    assert without == cold == warm
+    assert calls == [path.name, path.name]  # not on the warm run
+    assert [d.location for d in warm[0].procedures[0].documents] == [d.location for d in without[0].procedures[0].documents]
+    os.utime(path, ns=(0, 0))  # its bytes are what counts, not its time
+    assert _load(path) == warm and len(calls) == 2
+    one_file("Tên mới")
+    catalog, _ = _load(path)
+    assert len(calls) == 3 and catalog.procedures[0].name == "Tên mới"
+
+
+def test_one_file_audit_reuses_the_analysis(one_file, cache_dir, monkeypatch):
+    calls = _spy_on_find(monkeypatch)
+    without, cold, warm = _without_cold_warm(_audit, one_file(), "analysis", cache_dir, monkeypatch)
+    assert without == cold == warm
+    assert calls == [None, None]
+
+
+def test_one_file_with_errors_reports_them_again_from_the_cache(tmp_path, cache_dir):
+    book = tmp_path / "bad.yaml"
+    book.write_text("catalog: {name: x}\nprocedures:\n  - code: 1\n    nam: typo\n", encoding="utf-8")
+    first = _load(book)
+    _forget_recent()
+    assert first[0] is None and first[1]
+    assert _load(book) == first
+    assert len(list(cache_dir.glob("parse-*.pickle"))) == 1
+
+
+def test_corrupt_one_file_cache_is_ignored_and_rebuilt(one_file, cache_dir):
+    path = one_file()
+    expected = _load(path)
+    (cache_file,) = cache_dir.glob("parse-*.pickle")
+    cache_file.write_bytes(b"\x80\x05garbage")
+    _forget_recent()
+    assert _load(path) == expected
+    with open(cache_file, "rb") as handle:
+        assert pickle.load(handle)[0] == cache_module.FORMAT
+
+
 # -- the analysis cache ----------------------------------------------------------------------------
 
 def _audit(path, cost_model=None) -> str:

@@ -1,11 +1,13 @@
 """Caches that make a second run over an unchanged catalogue folder nearly free.
 
-Two files per catalogue folder in the user's cache directory
-(`$SIMPLIFY_CACHE_DIR`, else `$XDG_CACHE_HOME/simplify`, else
-`~/.cache/simplify`). The parse cache maps each procedure file to the digest
-of its bytes and what building it gave (the procedure and its diagnostics);
-an entry is used only when the file's bytes and the evidence types and
-databases it was checked against are unchanged. The analysis cache maps each
+Two files per catalogue folder, workbook or single YAML file in the user's
+cache directory (`$SIMPLIFY_CACHE_DIR`, else `$XDG_CACHE_HOME/simplify`, else
+`~/.cache/simplify`). For a folder, the parse cache maps each procedure file
+to the digest of its bytes and what building it gave (the procedure and its
+diagnostics); an entry is used only when the file's bytes and the evidence
+types and databases it was checked against are unchanged. For a workbook or
+a single file it holds one entry, the whole catalogue and its diagnostics
+under the digest of the file's bytes: one byte changed reads it all again. The analysis cache maps each
 procedure to its cost and findings under a key that covers everything they
 depend on (see `AnalysisCache`), and keeps the projected metrics of the last
 run. Both are safe to delete; a corrupt, stale or foreign file is ignored and
@@ -32,10 +34,11 @@ from ..atomic import write_atomic
 if TYPE_CHECKING:
     from ..model import Catalog
 
-FORMAT = 2
+FORMAT = 3
 # Classes a cache file may hold, with the module each is defined in.
 _CLASSES = {
-    "simplify.model": ("Location", "LegalRef", "Step", "Document", "Fee", "Output", "Waiver", "Procedure"),
+    "simplify.model": ("Location", "LegalRef", "Step", "Document", "Fee", "Output", "Waiver", "Procedure",
+                       "EvidenceType", "Database", "CatalogInfo", "Catalog"),
     "simplify.diagnostics": ("Diagnostic",),
     "simplify.cost": ("ProcedureCost",),
     "simplify.measures": ("Measure",),
@@ -116,7 +119,10 @@ class _ModelUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        return super().find_class(module, name)
+        from ..model import maker
+
+        # Each object is written as its class and its fields (see `dump`): made from them directly.
+        return maker(super().find_class(module, name))
 
 
 def load_trusted(data: bytes) -> Any:
@@ -218,7 +224,7 @@ def _stamp(path: Path) -> tuple:
 
 
 class ParseCache(_CacheFile):
-    """The parse cache of one catalogue folder."""
+    """The parse cache of one catalogue folder (entries by procedure file) or file (one entry, the catalogue)."""
 
     kind = "parse"
     _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
@@ -228,7 +234,7 @@ class ParseCache(_CacheFile):
         super().__init__(self.folder, context)
 
     def get(self, rel: str, file_digest: bytes) -> tuple[Any, tuple] | None:
-        """(procedure or None, diagnostics) for an unchanged file, else None."""
+        """(what the file gave or None, diagnostics) for an unchanged file, else None."""
         entry = self.entries.get(rel)
         if entry is None or entry[0] != file_digest:
             return None

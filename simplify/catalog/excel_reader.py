@@ -21,6 +21,7 @@ import copy
 import datetime as dt
 import difflib
 import html
+import io
 import re
 import zipfile
 import zlib
@@ -71,18 +72,19 @@ _MEMBER_PROBLEMS = {
 }
 
 
-def inspect_workbook(path: Path, limits: Limits) -> list[Diagnostic]:
-    """Reasons not to hand `path` to calamine: not an xlsx (E101), too large or hostile (E108)."""
+def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> list[Diagnostic]:
+    """Reasons not to hand the workbook at `path` (or its bytes `data`, already read) to calamine: not an xlsx
+    (E101), too large or hostile (E108)."""
     where = Location(path.name)
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if data is None else len(data)
     except OSError as exc:
         return [diag("E101", where, f"cannot read the file: {exc.strerror}", f"không đọc được tệp: {exc.strerror}")]
     packed, unpacked = PACKED_FACTOR * limits.max_file_bytes, UNPACKED_FACTOR * limits.max_file_bytes
     if size > packed:
         return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)]
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
             return _inspect_members(archive, where, unpacked)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError,
             ValueError, OSError) as exc:
@@ -207,15 +209,18 @@ def _too_large(where: Location, what_en: str, what_vi: str, limit: int) -> Diagn
 # -- sheets into raw records ------------------------------------------------------
 
 
-def read_workbook(path: Path, limits: Limits = Limits()) -> tuple[Catalog | None, list[Diagnostic]]:
-    """The catalogue in an .xlsx workbook and every diagnostic; None when the workbook cannot be read."""
+def read_workbook(path: Path, limits: Limits = Limits(), data: bytes | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
+    """The catalogue in an .xlsx workbook (from `data`, its bytes, when they were read already) and every
+    diagnostic; None when the workbook cannot be read."""
     path = Path(path)
-    problems = inspect_workbook(path, limits)
+    problems = inspect_workbook(path, limits, data)
     if problems:
         return None, problems
     from python_calamine import CalamineWorkbook
 
-    book, error = _calamine(CalamineWorkbook.from_path, str(path))
+    # What was inspected is what calamine reads, even if the file changes meanwhile.
+    book, error = (_calamine(CalamineWorkbook.from_path, str(path)) if data is None
+                   else _calamine(CalamineWorkbook.from_filelike, io.BytesIO(data)))
     if book is None:
         return None, [diag("E101", Location(path.name), f"not a readable .xlsx workbook: {error}",
                            f"không đọc được bảng tính .xlsx: {error}")]

@@ -38,12 +38,8 @@ def load_catalog(
 def _load(root: Path, limits: Limits, progress: Progress | None) -> tuple[Catalog | None, list[Diagnostic]]:
     if root.is_dir():
         catalog, diags = _load_folder(root, limits, progress)
-    elif root.is_file() and root.suffix.lower() in WORKBOOK_SUFFIXES:
-        from .excel_reader import read_workbook
-
-        catalog, diags = read_workbook(root, limits)
     elif root.is_file():
-        catalog, diags = _load_single_file(root, limits)
+        catalog, diags = _load_file(root, limits)
     else:
         return None, [
             diag("E101", Location(str(root)), "no such catalogue folder or file", "không có thư mục hoặc tệp danh mục này")
@@ -217,10 +213,44 @@ def _parse_procedure(data: bytes, rel: str, limits: Limits, builder: Builder) ->
     return p, problems + found
 
 
-def _load_single_file(path: Path, limits: Limits) -> tuple[Catalog | None, list[Diagnostic]]:
-    diags: list[Diagnostic] = []
+def _load_file(path: Path, limits: Limits) -> tuple[Catalog | None, list[Diagnostic]]:
+    """A workbook or a single YAML file, from the parse cache when its bytes are those of a run before."""
+    from .excel_reader import PACKED_FACTOR, read_workbook
+
+    workbook = path.suffix.lower() in WORKBOOK_SUFFIXES
     rel = path.name
-    top = _read(path, rel, limits, diags)
+    if workbook and _size(path) > PACKED_FACTOR * limits.max_file_bytes:  # said without reading it
+        return read_workbook(path, limits)
+    diags: list[Diagnostic] = []
+    data = _read_bytes(path, rel, diags)
+    if data is None:
+        return None, diags
+    key = digest(data)
+    cache = ParseCache(path, repr(limits).encode("utf-8"))
+    hit = cache.get(rel, key)
+    if hit is None:
+        catalog, diags = read_workbook(path, limits, data) if workbook else _load_single_file(path, data, limits)
+        cache.put(rel, key, catalog, diags)
+        cache.save()
+    else:
+        catalog, diags = hit[0], list(hit[1])
+    if catalog is None:
+        return None, diags
+    # Every procedure is known by the whole file: the analysis cache then reuses its findings while no byte changed.
+    marks = [fingerprint(f"{rel}\0{p.code}", key) for p in catalog.procedures]
+    return catalog.with_procedures(sourced(list(catalog.procedures), marks, cache.folder)), diags
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reading it says what is wrong
+        return 0
+
+
+def _load_single_file(path: Path, data: bytes, limits: Limits) -> tuple[Catalog | None, list[Diagnostic]]:
+    rel = path.name
+    top, diags = read_yaml(data, rel, limits)
     builder = Builder()
     if top is None:
         if not diags:
