@@ -107,7 +107,7 @@ def _fastest(timings: list[Timing | None]) -> Timing | None:
                   max((t.peak_mb for t in timings if t.peak_mb is not None), default=None))
 
 
-def measure(n: int, out: Path, repeat: int, timeout: float) -> list[tuple]:
+def measure(n: int, out: Path, repeat: int, timeout: float, only: list[str] | None = None) -> list[tuple]:
     target = ensure_catalogue(n, out)
     folder, workbook = target / "yaml", target / "catalog.xlsx"
     floor = _fastest([yaml_floor(folder) for _ in range(repeat)])
@@ -124,6 +124,8 @@ def measure(n: int, out: Path, repeat: int, timeout: float) -> list[tuple]:
         ("validate workbook", ["validate", str(workbook), "--quiet"], xfloor),
     ]
     for label, args, base in commands:
+        if only and label not in only:
+            continue
         colds, warms = [], []
         for _ in range(repeat):
             cache = tempfile.mkdtemp(prefix="simplify-bench-cache-")
@@ -155,10 +157,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench-out")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=900, help="seconds a command may run before it is stopped")
+    parser.add_argument("--only", nargs="+", metavar="WHAT",
+                        help="only these rows, as the table names them (e.g. 'audit --format json' 'validate workbook')")
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        rows += measure(n, args.out, args.repeat, args.timeout)
+        rows += measure(n, args.out, args.repeat, args.timeout, args.only)
     print("| procedures | what | cold s | cold / floor | warm s | warm / floor | cold CPU s (/ floor) "
           "| warm CPU s (/ floor) | peak MB |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")

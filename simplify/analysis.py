@@ -17,6 +17,7 @@ from .cost import CostModel, ProcedureCost, catalog_costs, costs_of, procedure_c
 from .metrics import compute_metrics
 from .model import Catalog
 from .parallel import start_later
+from .rules.finding import Findings, Part
 
 if TYPE_CHECKING:
     from .catalog.cache import AnalysisCache
@@ -41,7 +42,7 @@ class Analysis:
     settings: Settings
     costs: dict[str, ProcedureCost]
     metrics: dict[str, Any]
-    findings: tuple = ()                   # simplify.rules.finding.Finding, ordered as the JSON contract says
+    findings: Findings = field(default_factory=Findings)  # ordered as the JSON contract says
     potential_annual_saving: float = 0.0
     projected_metrics: dict[str, Any] = field(default_factory=dict)
     targets: tuple = ()                    # simplify.targets.TargetResult
@@ -52,8 +53,13 @@ class Analysis:
     def reported_findings(self) -> tuple:
         """Findings that are not waived (waived ones too with --show-waived)."""
         if self.settings.show_waived:
-            return self.findings
+            return self.findings.all()
         return tuple(f for f in self.findings if not f.waived)
+
+    @property
+    def reported_count(self) -> int:
+        """How many findings are reported, counted without reading them."""
+        return self.findings.reported_count(self.settings.show_waived)
 
 
 def analyse(catalog: Catalog, settings: Settings) -> Analysis:
@@ -70,7 +76,7 @@ def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
     cache = AnalysisCache.open(catalog, lambda: _settings_key(settings))
     if cache is None:
         costs = catalog_costs(catalog, settings.cost_model)
-        findings = tuple(_findings(catalog, settings, costs))
+        findings = Findings.of(_findings(catalog, settings, costs))
     else:
         costs, findings = _cached(catalog, settings, cache)
         cache.save()
@@ -108,29 +114,29 @@ def _findings(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCo
     return find(catalog, settings.rules, settings.cost_model, costs, only)
 
 
-def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple[dict[str, ProcedureCost], tuple]:
+def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple[dict[str, ProcedureCost], Findings]:
     """Costs and findings, those of procedures whose key is unchanged from the cache, the others worked out."""
     known = {}
     for p in catalog.procedures:
-        hit = cache.get(p.code)
+        hit = cache.costs_and_findings(p.code)
         if hit is not None:
             known[p.code] = hit
     unknown = [p for p in catalog.procedures if p.code not in known]
     worked_out = iter(costs_of(unknown, settings.cost_model))
     costs = {p.code: known[p.code][0] if p.code in known else next(worked_out) for p in catalog.procedures}
-    found: dict[str, list] = {code: list(hit[1]) for code, hit in known.items()}
+    parts: dict[str, Part] = {code: hit[1] for code, hit in known.items()}
     missing = {p.code for p in unknown}
     if missing:
-        for f in _findings(catalog, settings, costs, missing if known else None):
-            found.setdefault(f.procedure, []).append(f)
+        fresh = {part.procedure: part for part in Findings.of(_findings(catalog, settings, costs, missing if known else None)).parts}
         for code in missing:
-            cache.put(code, costs[code], tuple(found.get(code, ())))
+            parts[code] = fresh.get(code) or Part.of(code, ())
+            cache.put_costs_and_findings(code, costs[code], parts[code])
     # find() orders findings by procedure first, then by rule and location within one.
-    return costs, tuple(f for code in sorted(found) for f in found[code])
+    return costs, Findings((parts[code] for code in sorted(parts)), cache.name)
 
 
 def _projected_metrics(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
-                       metrics: dict[str, Any], findings: tuple) -> dict[str, Any]:
+                       metrics: dict[str, Any], findings: Findings) -> dict[str, Any]:
     """The metrics after every measure the findings suggest."""
     if not settings.rules:
         return metrics

@@ -184,6 +184,7 @@ def _forget_recent():
     cache_module.ParseCache._recent.clear()
     cache_module.AnalysisCache._recent.clear()
     cache_module._ProjectedCache._recent.clear()
+    cache_module.JsonCache._recent.clear()
 
 
 def _spy_on_find(monkeypatch) -> list:
@@ -288,7 +289,7 @@ def test_stale_analysis_entry_is_worked_out_again(mini_copy, cache_dir, monkeypa
     stored = pickle.loads(cache_file.read_bytes())
     code = next(c for c in stored[3] if c is not None)
     key, cost, findings = stored[3][code]
-    assert findings
+    assert findings.count
     stored[3][code] = (bytes(len(key)), cost, ())  # as if written for other inputs, with other findings
     with open(cache_file, "wb") as handle:
         cache_module.dump(stored, handle)
@@ -308,3 +309,57 @@ def test_old_cache_files_are_pruned(mini_copy, cache_dir):
     kept = sorted(f.name for f in cache_dir.glob("parse-*.pickle"))
     assert len(kept) == cache_module.KEEP
     assert [name for name in kept if "old" in name] == [f"parse-old{i:02d}.pickle" for i in range(6, cache_module.KEEP + 5)]
+
+
+# -- the JSON cache ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("show_waived", [False, True])
+def test_findings_json_is_what_encoding_the_findings_gives(cache_dir, monkeypatch, show_waived):
+    """Pieces of compact JSON, made or from the JSON cache, give byte for byte the document's own encoding
+    (the bundled catalogue has waived findings: left out, or kept with --show-waived)."""
+    import orjson
+
+    from simplify.analysis import analyse
+    from simplify.catalog.loader import require_catalog
+    from simplify.commands.pipeline import load_settings
+    from simplify.commands.request import Request
+    from simplify.report.json_report import audit_document, findings_json
+    from conftest import REPO
+
+    path = REPO / "procedures_catalog"
+
+    def both(lang):
+        catalog, _ = require_catalog(path)
+        analysis = analyse(catalog, load_settings(Request(path=path, show_waived=show_waived), catalog))
+        assert sum(f.waived for f in analysis.findings) == 3
+        return (orjson.dumps(audit_document(analysis, lang)),
+                orjson.dumps(audit_document(analysis, lang, findings_json(analysis, lang))))
+
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
+    plain, pieces = both("en")
+    assert pieces == plain
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", str(cache_dir))
+    assert both("en") == (plain, plain)  # cold: made and kept
+    assert len(list(cache_dir.glob("json-*.pickle"))) == 1
+    _forget_recent()
+    assert both("en") == (plain, plain)  # warm: from the JSON cache
+    vi, vi_pieces = both("vi")  # another language has a file of its own
+    assert vi_pieces == vi != plain
+    assert len(list(cache_dir.glob("json-*.pickle"))) == 2
+
+
+def test_warm_compact_audit_reads_no_finding(tmp_path, cache_dir, monkeypatch):
+    """A warm audit past the compact size takes every finding's JSON from the JSON cache: none is unpickled."""
+    from simplify.rules.finding import Part
+    from simplify.report import jsontext
+
+    root = _synthetic(tmp_path / "cat", n=40)
+    monkeypatch.setattr(jsontext, "PRETTY_UP_TO", 10)
+    cold = _audit(root)
+    _forget_recent()
+    opened = []
+    real = Part.findings
+    monkeypatch.setattr(Part, "findings", lambda self: opened.append(self.procedure) or real(self))
+    assert _audit(root) == cold
+    assert opened == []
+    assert json.loads(cold)["findings"]

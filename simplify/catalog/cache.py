@@ -42,7 +42,7 @@ _CLASSES = {
     "simplify.diagnostics": ("Diagnostic",),
     "simplify.cost": ("ProcedureCost",),
     "simplify.measures": ("Measure",),
-    "simplify.rules.finding": ("Finding",),
+    "simplify.rules.finding": ("Finding", "Part"),
 }
 _ALLOWED = {(module, name) for module, names in _CLASSES.items() for name in names}
 
@@ -105,6 +105,10 @@ def _reducers() -> dict[type, Any]:
                 # attrgetter of several names gives a tuple; every class here has at least two fields
                 values = attrgetter(*cls.__slots__)
                 _REDUCERS[cls] = lambda obj, cls=cls, values=values: (cls, values(obj))
+        from ..rules.finding import Part
+
+        # A procedure's findings are written pickled on their own, to be read only when looked at.
+        _REDUCERS[Part] = lambda part: (Part, (part.procedure, part.count, part.waived, part.key, None, part.blob()))
     return _REDUCERS
 
 
@@ -142,7 +146,7 @@ class _CacheFile:
     _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
 
     def __init__(self, name: str, context: bytes):
-        self.context = context
+        self.name, self.context = name, context
         self.path: Path | None = None
         self.entries: dict = {}
         self.fresh: dict = {}
@@ -152,6 +156,19 @@ class _CacheFile:
             return
         self.path = folder / f"{self.kind}-{name}.pickle"
         self.entries = self._read()
+
+    def get(self, name: str, key: bytes) -> tuple | None:
+        """What was kept under `name` with `key` (the digest of what it depends on), else None; a hit is kept
+        again, and an entry no run asks for is dropped when the file is next written."""
+        entry = self.entries.get(name)
+        if entry is None or entry[0] != key:
+            return None
+        self.fresh[name] = entry
+        return entry[1:]
+
+    def put(self, name: str, key: bytes, *values: Any) -> None:
+        self.fresh[name] = (key, *values)
+        self.changed = True
 
     def _read(self) -> dict:
         recent = self._recent.get(self.path)
@@ -233,17 +250,7 @@ class ParseCache(_CacheFile):
         self.folder = folder_key(root)
         super().__init__(self.folder, context)
 
-    def get(self, rel: str, file_digest: bytes) -> tuple[Any, tuple] | None:
-        """(what the file gave or None, diagnostics) for an unchanged file, else None."""
-        entry = self.entries.get(rel)
-        if entry is None or entry[0] != file_digest:
-            return None
-        self.fresh[rel] = entry
-        return entry[1], entry[2]
-
-    def put(self, rel: str, file_digest: bytes, procedure: Any, diagnostics: list) -> None:
-        self.fresh[rel] = (file_digest, procedure, tuple(diagnostics))
-        self.changed = True
+    # Entries: file name -> (digest of its bytes, what it gave or None, diagnostics).
 
 
 class Sourced(tuple):
@@ -299,17 +306,14 @@ class AnalysisCache(_CacheFile):
         context = repr((catalog.evidence_types, catalog.databases)).encode("utf-8")
         return cls(catalog.procedures, settings_key() + b"\0" + context)
 
-    def get(self, code: str) -> tuple[Any, tuple] | None:
-        """(cost, findings) of the procedure `code` when nothing they depend on changed."""
-        entry = self.entries.get(code)
-        if entry is None or entry[0] != self.keys[code]:
-            return None
-        self.fresh[code] = entry
-        return entry[1], entry[2]
+    def costs_and_findings(self, code: str) -> tuple | None:
+        """(cost, findings as a `Part`) of the procedure `code` when nothing they depend on changed."""
+        return self.get(code, self.keys[code])
 
-    def put(self, code: str, cost: Any, findings: tuple) -> None:
-        self.fresh[code] = (self.keys[code], cost, findings)
-        self.changed = True
+    def put_costs_and_findings(self, code: str, cost: Any, findings: Any) -> None:
+        """Keep the cost and the findings (a `Part`, which takes the procedure's key) of `code`."""
+        findings.key = self.keys[code]
+        self.put(code, self.keys[code], cost, findings)
 
     def projected(self) -> dict | None:
         """The projected metrics, when no procedure's key changed."""
@@ -330,6 +334,27 @@ class AnalysisCache(_CacheFile):
 class _ProjectedCache(_CacheFile):
     kind = "projected"
     _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
+
+
+class JsonCache(_CacheFile):
+    """The JSON of each procedure's reported findings in one language, as a compact audit writes them.
+
+    Kept under the procedure's analysis key (see `AnalysisCache`), so an entry
+    is exactly what writing its findings again would give; the file is named
+    by the analysis cache's name, the language and --show-waived, and its
+    context is the JSON encoder's version (which spells the floats).
+    """
+
+    kind = "json"
+    _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
+
+    @classmethod
+    def open(cls, name: str | None, lang: str, show_waived: bool, encoder: str) -> JsonCache | None:
+        if name is None or cache_dir() is None:
+            return None
+        return cls(f"{name}-{lang}{'-waived' if show_waived else ''}", encoder.encode("utf-8"))
+
+    # Entries: procedure code -> (its analysis key, the JSON).
 
 
 def fingerprint(rel: str, file_digest: bytes) -> bytes:

@@ -172,7 +172,7 @@ def _procedure_files_read(files: list[Path], limits: Limits, builder: Builder, c
 
     parsed = split_map(parse, misses, PARALLEL_FROM // 2, first_share=1.1)
     for (i, rel, _, key), (p, problems) in zip(misses, parsed):
-        cache.put(rel, key, p, problems)
+        cache.put(rel, key, p, tuple(problems))
         found[i] = (p, key, problems)
     if progress is not None:
         progress(len(files), len(files))
@@ -230,7 +230,7 @@ def _load_file(path: Path, limits: Limits) -> tuple[Catalog | None, list[Diagnos
     hit = cache.get(rel, key)
     if hit is None:
         catalog, diags = read_workbook(path, limits, data) if workbook else _load_single_file(path, data, limits)
-        cache.put(rel, key, catalog, diags)
+        cache.put(rel, key, catalog, tuple(diags))
         cache.save()
     else:
         catalog, diags = hit[0], list(hit[1])

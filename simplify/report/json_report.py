@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from .jsontext import dumps
+from .jsontext import compact, dumps
 from ..analysis import Analysis
 from ..cost import ProcedureCost
 from ..metrics import METRICS
@@ -46,20 +46,20 @@ def procedure_row(p: Procedure, c: ProcedureCost) -> dict[str, Any]:
 def summary(analysis: Analysis) -> dict[str, Any]:
     """The summary object: every metric, the finding count and the potential saving."""
     out: dict[str, Any] = {m: analysis.metrics[m] for m in METRICS}
-    out["findings"] = len(analysis.reported_findings)
+    out["findings"] = analysis.reported_count
     out["potential_annual_saving"] = analysis.potential_annual_saving
     return out
 
 
-def audit_document(analysis: Analysis, lang: str = "vi") -> dict[str, Any]:
-    """The whole audit as JSON-ready data."""
+def audit_document(analysis: Analysis, lang: str = "vi", findings: list | None = None) -> dict[str, Any]:
+    """The whole audit as JSON-ready data (`findings`, when given, stands for the list of findings)."""
     catalog = analysis.catalog
     doc: dict[str, Any] = {
         "tool": {"name": "simplify", "version": __version__},
         "catalog": {"name": catalog.name, "path": catalog.path, "procedures": len(catalog.procedures)},
         "summary": summary(analysis),
         "procedures": [procedure_row(p, analysis.costs[p.code]) for p in catalog.procedures],
-        "findings": [f.to_dict(lang) for f in analysis.reported_findings],
+        "findings": [f.to_dict(lang) for f in analysis.reported_findings] if findings is None else findings,
         "targets": [t.to_dict(lang) for t in analysis.targets],
     }
     if analysis.scenario is not None and analysis.before is not None:
@@ -69,5 +69,40 @@ def audit_document(analysis: Analysis, lang: str = "vi") -> dict[str, Any]:
 
 def render(analysis: Analysis, lang: str = "vi") -> str | bytes:
     """`audit --format json`."""
-    doc = audit_document(analysis, lang)
-    return dumps(doc, len(doc["procedures"]) + len(doc["findings"]))
+    records = len(analysis.catalog.procedures) + analysis.reported_count
+    if not compact(records):
+        return dumps(audit_document(analysis, lang), records)
+    import orjson
+
+    return orjson.dumps(audit_document(analysis, lang, findings_json(analysis, lang)))
+
+
+def findings_json(analysis: Analysis, lang: str) -> list:
+    """The reported findings as compact JSON, one piece per procedure (its findings' objects joined by commas).
+
+    A procedure's piece comes from the JSON cache while its analysis key is
+    unchanged: a warm national audit neither makes its findings again as
+    objects nor encodes them. What it gives is byte for byte what encoding
+    the findings' dicts in the document would.
+    """
+    import orjson
+
+    from ..catalog.cache import JsonCache
+
+    show_waived = analysis.settings.show_waived
+    cache = JsonCache.open(analysis.findings.source, lang, show_waived, orjson.__version__)
+    pieces = []
+    for part in analysis.findings.parts:
+        if part.count == part.waived and not show_waived:
+            continue
+        hit = cache.get(part.procedure, part.key) if cache is not None and part.key is not None else None
+        if hit is None:
+            text = b",".join(orjson.dumps(f.to_dict(lang)) for f in part.reported(show_waived))
+            if cache is not None and part.key is not None:
+                cache.put(part.procedure, part.key, text)
+        else:
+            text = hit[0]
+        pieces.append(orjson.Fragment(text))
+    if cache is not None:
+        cache.save()
+    return pieces

@@ -1,8 +1,12 @@
-"""A finding: one rule matched on one procedure, document, step or fee, with its measure and saving."""
+"""A finding: one rule matched on one procedure, document, step or fee, with its measure and saving; and the
+findings of an analysis, kept by procedure."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from ..measures import Measure
@@ -49,3 +53,83 @@ class Finding:
             "waived": self.waived,
             "location": self.location.to_dict(),
         }
+
+
+class Part:
+    """One procedure's findings in order: the objects, or the bytes the analysis cache pickled them to.
+
+    `key` is what the analysis cache keyed them by (None when they were not
+    cached): the JSON cache keeps their JSON under the same key.
+    """
+
+    __slots__ = ("procedure", "count", "waived", "key", "_findings", "_blob")
+
+    def __init__(self, procedure: str, count: int, waived: int, key: bytes | None,
+                 findings: tuple[Finding, ...] | None, blob: bytes | None):
+        self.procedure, self.count, self.waived, self.key = procedure, count, waived, key
+        self._findings, self._blob = findings, blob
+
+    @classmethod
+    def of(cls, procedure: str, findings: tuple[Finding, ...], key: bytes | None = None) -> Part:
+        return cls(procedure, len(findings), sum(f.waived for f in findings), key, findings, None)
+
+    def findings(self) -> tuple[Finding, ...]:
+        if self._findings is None:
+            from ..catalog.cache import load_trusted
+
+            self._findings = load_trusted(self._blob)
+        return self._findings
+
+    def blob(self) -> bytes:
+        """The findings pickled, as the analysis cache writes them."""
+        if self._blob is None:
+            import io
+
+            from ..catalog.cache import dump
+
+            buffer = io.BytesIO()
+            dump(self._findings, buffer)
+            self._blob = buffer.getvalue()
+        return self._blob
+
+    def reported(self, show_waived: bool) -> tuple[Finding, ...]:
+        found = self.findings()
+        return found if show_waived or not self.waived else tuple(f for f in found if not f.waived)
+
+
+class Findings(Sequence):
+    """Every finding of an analysis, by procedure (in code order), then rule and location.
+
+    Kept as one `Part` per procedure with findings: read from the analysis
+    cache they stay pickled until looked at, so a warm audit written as JSON
+    (from the JSON cache) never makes a national catalogue's 150,000 objects.
+    """
+
+    __slots__ = ("parts", "source", "_all")
+
+    def __init__(self, parts: Iterable[Part] = (), source: str | None = None):
+        self.parts = tuple(p for p in parts if p.count)
+        self.source = source  # the name of the analysis cache files they came from or went to
+        self._all: tuple[Finding, ...] | None = None
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Findings:
+        """Findings already in order (procedure first)."""
+        return cls(Part.of(code, tuple(group)) for code, group in groupby(findings, key=attrgetter("procedure")))
+
+    def all(self) -> tuple[Finding, ...]:
+        if self._all is None:
+            self._all = tuple(f for part in self.parts for f in part.findings())
+        return self._all
+
+    def __len__(self) -> int:
+        return sum(p.count for p in self.parts)
+
+    def __getitem__(self, index):
+        return self.all()[index]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.all())
+
+    def reported_count(self, show_waived: bool) -> int:
+        return sum(p.count if show_waived else p.count - p.waived for p in self.parts)
