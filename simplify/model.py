@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 
@@ -306,9 +307,17 @@ def evolve(obj: Any, **changes: Any) -> Any:
     directly. The model classes have no __post_init__ to skip.
     """
     cls = type(obj)
-    return maker(cls)(*[changes[name] if name in changes else getattr(obj, name) for name in cls.__slots__])
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = (attrgetter(*cls.__slots__), {name: i for i, name in enumerate(cls.__slots__)})
+    values = list(fields[0](obj))
+    for name, value in changes.items():
+        values[fields[1][name]] = value
+    return maker(cls)(*values)
 
 
+# Per class: a getter of all its fields at once (a tuple: every model class has at least two) and each one's place.
+_FIELDS: dict[type, tuple[attrgetter, dict[str, int]]] = {}
 _MAKERS: dict[type, Callable[..., Any]] = {}
 
 
