@@ -56,9 +56,10 @@ def require_catalog(path: str | Path, limits: Limits = Limits(), progress: Progr
     return catalog, diags
 
 
-def _read_bytes(path: Path, rel: str, diags: list[Diagnostic]) -> bytes | None:
+def _read_bytes(path: Path | str, rel: str, diags: list[Diagnostic]) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         diags.append(diag("E101", Location(rel), f"cannot read the file: {exc.strerror}", f"không đọc được tệp: {exc.strerror}"))
         return None
@@ -130,7 +131,7 @@ def _load_folder(root: Path, limits: Limits, progress: Progress | None) -> tuple
 PARALLEL_FROM = 400
 
 
-def _procedure_files_read(files: list[Path], limits: Limits, builder: Builder, cache: ParseCache,
+def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, cache: ParseCache,
                           diags: list[Diagnostic], progress: Progress | None) -> tuple[list[Procedure], list[bytes]]:
     """The procedures of the files and the fingerprints of their files, unchanged ones from the cache.
 
@@ -140,8 +141,8 @@ def _procedure_files_read(files: list[Path], limits: Limits, builder: Builder, c
     """
     found: list[tuple[Procedure | None, bytes, list[Diagnostic]] | None] = [None] * len(files)
     misses: list[tuple[int, str, bytes, bytes]] = []
-    for i, file in enumerate(files):
-        rel = f"procedures/{file.name}"
+    rels = [f"procedures/{os.path.basename(file)}" for file in files]
+    for i, (file, rel) in enumerate(zip(files, rels)):
         problems: list[Diagnostic] = []
         data = _read_bytes(file, rel, problems)
         if data is None:
@@ -178,21 +179,21 @@ def _procedure_files_read(files: list[Path], limits: Limits, builder: Builder, c
         progress(len(files), len(files))
     procedures: list[Procedure] = []
     fingerprints: list[bytes] = []
-    for file, entry in zip(files, found):
-        p, key, problems = entry
+    for rel, (p, key, problems) in zip(rels, found):
         diags.extend(problems)
         if p is not None:
             procedures.append(p)
-            fingerprints.append(fingerprint(f"procedures/{file.name}", key))
+            fingerprints.append(fingerprint(rel, key))
     return procedures, fingerprints
 
 
-def _procedure_files(folder: Path) -> list[Path]:
-    """The YAML files of the folder in the order of their paths, sorted as names (20,000 Path comparisons are slow)."""
+def _procedure_files(folder: Path) -> list[str]:
+    """The paths of the folder's YAML files, sorted by name: as strings, since 20,000 Path objects take a tenth
+    of a second to make and compare."""
     with os.scandir(folder) as entries:
         found = [entry.name for entry in entries
                  if os.path.splitext(entry.name)[1].lower() in YAML_SUFFIXES and entry.is_file()]
-    return [folder / name for name in sorted(found, key=os.path.normcase)]
+    return [os.path.join(folder, name) for name in sorted(found, key=os.path.normcase)]
 
 
 def _context_key(evidence_types, databases, limits: Limits) -> bytes:
