@@ -91,7 +91,7 @@ def test_a_national_shaped_catalogue_gives_the_same_audit_split_or_not(tmp_path,
     assert runs["1", "audit"] == runs["1", "cold"] == runs["1", "warm"] == runs["2", "audit"] == runs["2", "cold"] \
         == runs["2", "warm"]
     # the background writers left every cache file before the command ended
-    assert {f.name.split("-")[0] for f in (tmp_path / "cache2").iterdir()} == {"parse", "analysis", "projected", "json"}
+    assert {f.name.split("-")[0] for f in (tmp_path / "cache2").iterdir()} == {"top", "parse", "analysis", "projected", "json"}
 
 
 def test_cache_writes_outside_a_command_happen_at_once(tmp_path):

@@ -253,6 +253,14 @@ class ParseCache(_CacheFile):
     # Entries: file name -> (digest of its bytes, what it gave or None, diagnostics).
 
 
+class TopCache(ParseCache):
+    """What a catalogue folder's catalog.yaml, databases.yaml and evidence_types.yaml gave, under the digest
+    of their bytes (the parse cache's context is built from them)."""
+
+    kind = "top"
+    _recent: dict[Path, tuple[tuple, bytes, dict]] = {}
+
+
 class Sourced(tuple):
     """The procedures of a catalogue folder, knowing the file each was read from.
 
