@@ -166,9 +166,13 @@ def start_later() -> None:
 
 
 def wait_later() -> None:
-    """Start what is pending, wait for every background write, and stop deferring; follow-ups run here."""
+    """Do what is pending here, wait for every background write, and stop deferring; follow-ups run here.
+
+    What is still pending at the end is written by this process: it would
+    only wait for a child, which would first copy the pages it touches.
+    """
     global _deferring
-    start_later()
+    _run_here()
     _deferring = False
     while _running:
         pid, batch = _running.pop(0)
