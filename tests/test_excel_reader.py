@@ -8,6 +8,7 @@ shapes openpyxl would never write).
 from __future__ import annotations
 
 import datetime
+import os
 import struct
 import time
 import zipfile
@@ -17,8 +18,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from simplify import parallel
 from simplify.analysis import Settings, analyse
-from simplify.catalog.excel_reader import read_workbook
+from simplify.catalog import excel_reader
+from simplify.catalog.excel_reader import inspect_workbook, read_workbook
 from simplify.catalog.loader import load_catalog
 from simplify.catalog.yaml_reader import Limits
 from simplify.cost import annual_cost, catalog_costs
@@ -293,14 +296,20 @@ def test_zip_bomb_by_total_size_is_e108(tmp_path):
     assert "--max-file-size" in load_catalog(path, Limits(max_file_bytes=4000))[1][0].message("en")
 
 
-def test_a_member_larger_than_it_declares_is_e108(tmp_path):
-    path = raw_book(tmp_path / "liar.xlsx", small_sheets(), extra={"xl/media/zeros.bin": bytes(3 << 20)})
+def declaring_1000(path: Path, member: str) -> Path:
+    """The workbook at `path`, with `member` declaring 1,000 bytes unpacked."""
     data = bytearray(path.read_bytes())
     entry = data.index(b"PK\x01\x02")  # the central directory, which zip readers trust
-    while not data[entry + 46:].startswith(b"xl/media/zeros.bin"):
+    while not data[entry + 46:].startswith(member.encode()):
         entry = data.index(b"PK\x01\x02", entry + 4)
-    struct.pack_into("<I", data, entry + 24, 1000)  # declared uncompressed size: 1,000 bytes
+    struct.pack_into("<I", data, entry + 24, 1000)  # declared uncompressed size
     path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_member_larger_than_it_declares_is_e108(tmp_path):
+    path = raw_book(tmp_path / "liar.xlsx", small_sheets(), extra={"xl/media/zeros.bin": bytes(3 << 20)})
+    declaring_1000(path, "xl/media/zeros.bin")
     assert _codes(path) == [("E108", "liar.xlsx")]
     assert "declares 1,000" in load_catalog(path)[1][0].message("en")
 
@@ -336,3 +345,71 @@ def test_a_million_empty_rows_are_skipped(tmp_path):
     catalog, diags = load_catalog(raw_book(tmp_path / "empty.xlsx", rows))
     assert [p.code for p in catalog.procedures] == ["1"] and [d.code for d in diags] == ["W101"]
     assert time.perf_counter() - started < 10
+
+
+# -- split across processes: what one process finds, in the same order --------------------------
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="work is split by forking")
+
+
+def one_and_two_processes(monkeypatch, read):
+    """`read()` in one process, then with its work split across two (which it must be)."""
+    started = []
+    real_start = parallel._start
+    monkeypatch.setattr(parallel, "_start", lambda work, share: started.append(share) or real_start(work, share))
+    results = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SIMPLIFY_JOBS", jobs)
+        results.append(read())
+    assert started, "the work was not split"
+    return results
+
+
+_FAR = '<row r="9"><c r="XFD1048576"><v>1</v></c></row>'
+_LARGE = rows_xml([["x" * 60, "y" * 60]] * 3000, first=10)  # the largest member: scanned by this process
+_ENTITY = '<!ENTITY a "a">'
+_LATER_ENTITY = {"xl/z.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><x/>'}
+_CATALOG = rows_xml([["key", "value"], ["name", "X"]])
+
+
+@needs_fork
+@pytest.mark.parametrize("sheets, extra, limits, expected", [
+    ({"catalog": _CATALOG, "procedures": _LARGE}, {}, Limits(), None),
+    ({"catalog": _CATALOG, "procedures": _FAR}, _LATER_ENTITY, Limits(), ("E108", "procedures", "sheet procedures")),
+    ({"catalog": _CATALOG, "procedures": _FAR + _LARGE}, _LATER_ENTITY, Limits(), ("E108", "procedures", "sheet procedures")),
+    ({"catalog": _ENTITY + _CATALOG, "procedures": _FAR + _LARGE}, {}, Limits(), ("E108", "catalog", "sheet catalog")),
+    ({"catalog": _CATALOG, "procedures": _LARGE}, {"xl/media/zeros.bin": bytes(3 << 20), **_LATER_ENTITY}, Limits(),
+     ("E108", None, "a zip bomb: xl/media/zeros.bin holds 3,145,728 bytes but declares 1,000")),
+    ({"catalog": _CATALOG, "procedures": _CATALOG}, {"xl/media/zeros.bin": bytes(3 << 20), **_LATER_ENTITY},
+     Limits(max_file_bytes=20_000), ("E101", None, "not an Excel .xlsx workbook (Bad CRC-32 for file 'xl/media/zeros.bin')")),
+], ids=["clean", "far-cell-then-entity", "large-far-cell-then-entity", "entity-then-large-far-cell",
+        "holds-more-than-declared", "holds-more-than-the-budget"])
+def test_the_scan_split_across_processes_finds_the_same_first_problem(tmp_path, monkeypatch, sheets, extra, limits,
+                                                                      expected):
+    monkeypatch.setattr(excel_reader, "SCAN_SHARE", 1)  # every workbook is worth splitting
+    path = raw_book(tmp_path / "book.xlsx", sheets, extra=extra)
+    if "xl/media/zeros.bin" in extra:
+        declaring_1000(path, "xl/media/zeros.bin")
+    one, two = one_and_two_processes(monkeypatch, lambda: inspect_workbook(path, limits, path.read_bytes()))
+    assert two == one
+    assert [(d.code, d.location.sheet, d.message("en")[:len(expected[2])]) for d in one] == ([expected] if expected else [])
+
+
+@needs_fork
+def test_rows_made_records_in_other_processes_give_the_same_catalogue_and_problems(tmp_path, monkeypatch):
+    codes = [f"1.{i:06d}" for i in range(450)]  # enough procedures to build them in two processes
+    book = workbook(tmp_path / "many.xlsx", {
+        "catalog": [["key", "value"], ["name", "X"]],
+        "procedures": [["code", "name", "volume_per_year", "Căn cứ pháp lý"]]
+                      + [[c, f"Thủ tục {i}", 10, "Luật A; Luật B" if i % 7 == 0 else None] for i, c in enumerate(codes)],
+        "steps": [["procedure", "id", "name", "hours"]]
+                 + [[c, f"s{j}", " Bước ", "abc" if i % 97 == 0 else 1] for i, c in enumerate(codes) for j in range(2)]
+                 + [["9.999999", "x", "Lạc", 1], [None, "y", "Không mã", 1], [None, None, None, None], ["  ", "z", None, 1]],
+        "legal_basis": [["procedure", "ref"]] + [[c, "Nghị định 1"] for c in codes[::9]] + [[0, "Nghị định 2"]],
+    })
+    for limits, codes_found in ((Limits(), {"E102", "E103", "E106"}), (Limits(max_rows=700), {"E102", "E106", "E108"})):
+        one, two = one_and_two_processes(monkeypatch, lambda limits=limits: read_workbook(book, limits))
+        assert two == one
+        catalog, diags = one
+        assert {d.code for d in diags} == codes_found
+    assert [r.ref for r in catalog.procedures[0].legal_basis] == ["Luật A", "Luật B", "Nghị định 1"]

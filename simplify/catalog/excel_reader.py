@@ -8,11 +8,13 @@ farthest cell and aborts the whole process when that allocation fails, so a
 5 kB file with one value at XFD1048576 would take the machine down; cells
 are therefore only accepted in the shape every spreadsheet program writes
 (`<c r="B12" ...>`, one `r`, no namespace prefix) and the grid is bounded.
+The members are scanned on every core, what is found judged in their order.
 Then each sheet's header is matched to the model's keys or the accepted
-Vietnamese headings (accents and case ignored), each row becomes the raw
-record the YAML reader would make (`CellMap`, located to its cells), child
-rows are grouped under their procedure, and the shared `Builder` builds and
-validates them, so every rule of the spec is written once for both forms.
+Vietnamese headings (accents and case ignored), child rows are grouped under
+their procedure by the cell that names it, and whichever process builds a
+procedure makes each of its rows the raw record the YAML reader would make
+(`CellMap`, located to its cells); the shared `Builder` builds and validates
+them, so every rule of the spec is written once for both forms.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, diag
 from ..model import Catalog, Location, format_fields
-from ..parallel import split_map
+from ..parallel import jobs, split_map
 from .build import Builder, check_unique_codes
 from .convert import CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, PROCEDURES, TABLES, Table, fold
 from .raw import CellList, CellMap, cell_list, cell_map
@@ -45,6 +47,7 @@ MAX_RATIO = 100         # spreadsheet XML compresses 5 to 15 times; a bomb, thou
 RATIO_FLOOR = 1 << 20   # only members unpacking to more than this are judged by their ratio
 MAX_SHEET_CELLS = 20_000_000  # calamine's grid takes 32 bytes a cell: about 640 MB at most
 _CHUNK = 1 << 22
+SCAN_SHARE = 8 << 20    # unpacked bytes worth a process of their own in the scan (a tenth of a second)
 
 # A cell as spreadsheet programs write it, its reference captured; any other
 # start of a cell (attributes first, a second `r`, no `r`) matches the second
@@ -83,9 +86,13 @@ def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> l
     packed, unpacked = PACKED_FACTOR * limits.max_file_bytes, UNPACKED_FACTOR * limits.max_file_bytes
     if size > packed:
         return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)]
+
+    def open_zip() -> zipfile.ZipFile:
+        return zipfile.ZipFile(path if data is None else io.BytesIO(data))
+
     try:
-        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
-            return _inspect_members(archive, where, unpacked)
+        with open_zip() as archive:
+            return _inspect_members(archive, where, unpacked, open_zip)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError,
             ValueError, OSError) as exc:
         return [diag("E101", where,
@@ -93,7 +100,8 @@ def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> l
                      f"không phải bảng tính Excel .xlsx ({exc}); hãy lưu dưới dạng .xlsx (Excel Workbook), không đặt mật khẩu")]
 
 
-def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int) -> list[Diagnostic]:
+def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int,
+                     open_zip: Callable[[], zipfile.ZipFile]) -> list[Diagnostic]:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         return [diag("E108", where, f"the zip holds {len(infos):,} parts, over the limit of {MAX_MEMBERS:,}",
@@ -109,12 +117,8 @@ def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int) -
                          f"zip bomb: {info.filename} giải nén ra gấp {ratio:,} lần kích thước")]
     sheets = _sheet_parts(archive)
     left = unpacked
-    for info in infos:
-        # Open with the budget as the size, so a member that holds more than it declares is read as far as the budget.
-        probe = copy.copy(info)
-        probe.file_size = left + 1
-        with archive.open(probe) as stream:
-            size, rows, columns, problem = _scan(stream, left, cells=_may_hold_cells(info.filename))
+    for info, scan in zip(infos, _prescan(open_zip, infos)):
+        size, rows, columns, problem = scan or _scan_member(archive, info, left)
         left -= size
         if problem is None and size != info.file_size:
             problem = "declared"
@@ -130,6 +134,67 @@ def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int) -
             here = where if sheet is None else Location(where.file, sheet=sheet)
             return [diag(code, here, en.format(part=part_en, **facts), vi.format(part=part_vi, **facts))]
     return []
+
+
+def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, int, int, str | None]:
+    """`_scan` of one member, read no further than `budget` bytes."""
+    # Open with the budget as the size, so a member that holds more than it declares is read as far as the budget.
+    probe = copy.copy(info)
+    probe.file_size = budget + 1
+    with archive.open(probe) as stream:
+        return _scan(stream, budget, cells=_may_hold_cells(info.filename))
+
+
+_Scan = tuple[int, int, int, str | None] | None
+
+
+def _prescan(open_zip: Callable[[], zipfile.ZipFile], infos: list[zipfile.ZipInfo]) -> list[_Scan]:
+    """Every member scanned ahead, on every core, no further than its declared size; None where the scan must be
+    done in order (`_inspect_members`), with what the members before it left of the budget.
+
+    The scan in order reaches a member only when every member before it held
+    what it declared: its budget is then the total less their declared sizes,
+    at least its own declared size, so a scan that stayed within that size is
+    the scan in order. One that went past it or failed is done again in order,
+    where it is the first problem. The members are shared out by size, not by
+    count: a few sheets hold nearly every byte.
+    """
+    sizes = [i.file_size for i in infos]
+    groups = _balanced(sizes, min(jobs(), max(1, sum(sizes) // SCAN_SHARE)))
+    scans: list[_Scan] = [None] * len(infos)
+    done = split_map(lambda share: [_prescan_group(open_zip, [infos[i] for i in group]) for group in share], groups, 1)
+    for group, results in zip(groups, done):
+        for i, scan in zip(group, results):  # the members a group did not reach stay None
+            scans[i] = scan
+    return scans
+
+
+def _prescan_group(open_zip: Callable[[], zipfile.ZipFile], infos: list[zipfile.ZipInfo]) -> list[_Scan]:
+    """One process's scans ahead, in order, as far as the first member where the scan in order stops."""
+    scans: list[_Scan] = []
+    try:
+        with open_zip() as archive:  # its own: a forked copy of the caller's would share the file's offset
+            for info in infos:
+                size, rows, columns, problem = _scan_member(archive, info, info.file_size)
+                if problem == "size":  # it holds more than it declares: in order, its budget is another
+                    break
+                scans.append((size, rows, columns, problem))
+                if problem is not None:  # the scan in order stops here
+                    break
+    except Exception:  # whatever it was, the scan in order meets it again
+        pass
+    return scans
+
+
+def _balanced(sizes: list[int], count: int) -> list[list[int]]:
+    """The indexes of `sizes` in at most `count` groups of about equal sums, each group in order."""
+    groups: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for i in sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True):  # the largest first, to the lightest
+        lightest = loads.index(min(loads))
+        groups[lightest].append(i)
+        loads[lightest] += sizes[i]
+    return [sorted(group) for group in groups if group]
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -286,9 +351,10 @@ class _Reader:
         b.evidence = {e.id: e for e in evidence_types}
         b.check_held_in(evidence_types)
         procedures = []
-        # Built on every core (simplify.parallel); a built procedure comes back pickled, a tenth of building it.
-        built = split_map(lambda share: [b.procedure_alone(raw, raw.loc()) for raw in share], self._procedures(),
-                          200, first_share=1.1)
+        # Made into records and built on every core (simplify.parallel); a built procedure comes back pickled,
+        # a tenth of building it. This process's larger share is what balanced the 20,000-procedure workbook.
+        built = split_map(lambda share: [b.procedure_alone(raw, raw.loc()) for raw in map(_procedure_record, share)],
+                          self._procedures(), 200, first_share=1.2)
         for p, problems in built:
             b.diagnostics += problems
             if p is not None:
@@ -348,45 +414,47 @@ class _Reader:
                     f"cột không xác định '{text}' trong trang {sheet}"
                     + (f"; có phải ý bạn là '{shown}'?" if shown else f"; các cột hợp lệ: {known}"))
 
-    def _records(self, table: Table) -> Iterator[CellMap]:
-        """A `CellMap` for every non-empty row of a table's sheet, located at the cell that names the row."""
+    def _rows(self, table: Table, key: str) -> tuple[_Layout | None, Iterator[tuple[int, list, Any]]]:
+        """The layout of a table's sheet and its rows that hold a value: number, cells and the value under `key`
+        (no layout and no rows when the sheet is missing, empty or lacks a required column)."""
         sheet = self.sheets.get(fold(table.sheet))
         if sheet is None:
-            return
+            return None, iter(())
         offset, rows = self._sheet_rows(sheet)
         header, letters, pairs = self._header(sheet, offset, rows, _headings(table))
         missing = [k for k in _required(table) if k not in letters]
         if not header:  # an empty sheet is an empty table
-            return
+            return None, iter(())
         if missing:
             self.report("E103", Location(self.file, sheet=sheet, cell=f"{_letter(offset)}{header}"),
                         f"sheet {sheet} has no column {', '.join(missing)}",
                         f"trang {sheet} thiếu cột {', '.join(missing)}")
-            return
-        id_letter, count, limit = letters[table.id_column], 0, self.limits.max_rows
+            return None, iter(())
+        layout = _Layout(self.file, sheet, letters, pairs, letters[table.id_column])
+        return layout, self._kept(layout, rows, key)
+
+    def _kept(self, layout: _Layout, rows: Iterator[tuple[int, list]], key: str) -> Iterator[tuple[int, list, Any]]:
+        """The rows that hold a value, as far as --max-rows, with their value under `key`."""
+        index, count, limit = dict(layout.pairs)[key], 0, self.limits.max_rows
         for number, row in rows:
-            values = {}
-            for key, j in pairs:
-                value = row[j]
-                if value.__class__ is str:  # the common case, inlined: this loop runs for every cell
-                    if value := value.strip():
-                        values[key] = nfc(value)
-                elif (value := _value(value)) is not None:
-                    values[key] = value
-            if not values:
+            value = _value(row[index])
+            if value is None and not layout.values(row):  # the key's cell is enough to tell, unless it is empty
                 continue
             count += 1
             if count > limit:
-                self.report("E108", Location(self.file, sheet=sheet, cell=f"{id_letter}{number}"),
-                            f"sheet {sheet} has more than {limit:,} rows (raise the limit with --max-rows)",
-                            f"trang {sheet} có hơn {limit:,} dòng (nâng giới hạn bằng --max-rows)")
+                self.report("E108", layout.where(number),
+                            f"sheet {layout.sheet} has more than {limit:,} rows (raise the limit with --max-rows)",
+                            f"trang {layout.sheet} có hơn {limit:,} dòng (nâng giới hạn bằng --max-rows)")
                 return
-            where = Location(self.file, sheet=sheet, cell=f"{id_letter}{number}")
-            yield cell_map(values, where, _RowCells(self.file, sheet, number, letters))
+            yield number, row, value
 
     def _table_list(self, table: Table) -> CellList | None:
         sheet = self.sheets.get(fold(table.sheet))
-        return None if sheet is None else cell_list(list(self._records(table)), Location(self.file, sheet=sheet))
+        if sheet is None:
+            return None
+        layout, rows = self._rows(table, table.id_column)
+        return cell_list([layout.record(number, layout.values(row)) for number, row, _ in rows],
+                         Location(self.file, sheet=sheet))
 
     # -- the catalogue's parts ----------------------------------------------------
 
@@ -426,45 +494,98 @@ class _Reader:
             cells[key] = here
         return cell_map(top, Location(self.file, sheet=sheet, cell=f"{_letter(offset)}{max(header, 1)}"), top_cells)
 
-    def _procedures(self) -> list[CellMap]:
-        """Procedure records, each with its child rows from the other sheets as lists."""
+    def _procedures(self) -> list[_Procedure]:
+        """Each procedure's row with its child rows from the other sheets, to be made into one record
+        (`_procedure_record`) by whichever process builds it; only the cells naming a procedure are read here."""
         if fold(PROCEDURES.sheet) not in self.sheets:
             self.report("E101", Location(self.file), "the workbook has no sheet 'procedures'",
                         "bảng tính thiếu trang 'procedures'")
             return []
-        procedures: list[CellMap] = []
-        by_code: dict[str, CellMap] = {}
-        for raw in self._records(PROCEDURES):
-            procedures.append(raw)
+        procedures: list[_Procedure] = []
+        by_code: dict[str, _Procedure] = {}
+        layout, rows = self._rows(PROCEDURES, "code")
+        for number, row, code in rows:
+            procedure = _Procedure(layout, number, row)
+            procedures.append(procedure)
             if len(procedures) > self.limits.max_procedures:
-                self.report("E108", raw.loc(),
+                self.report("E108", layout.where(number),
                             f"more than {self.limits.max_procedures:,} procedures (raise the limit with --max-procedures)",
                             f"hơn {self.limits.max_procedures:,} thủ tục (nâng giới hạn bằng --max-procedures)")
                 return []
-            if "code" in raw:
-                by_code.setdefault(_code(raw["code"]), raw)
-        children: dict[int, dict[str, list]] = {}
+            if code is not None:
+                by_code.setdefault(_code(code), procedure)
         for table in CHILD_TABLES:
-            for raw in self._records(table):
-                code = raw.pop("procedure", None)
+            layout, rows = self._rows(table, "procedure")
+            for number, row, code in rows:
                 owner = by_code.get(_code(code)) if code is not None else None
-                if owner is None:
-                    where = raw.cells.get("procedure", raw.loc())
-                    if code is None:
-                        self.report("E103", where, f"this {table.sheet} row names no procedure",
-                                    f"dòng {table.sheet} này không ghi mã thủ tục")
-                    else:
-                        self.report("E106", where, f"{table.sheet} row for unknown procedure '{_code(code)}'",
-                                    f"dòng {table.sheet} thuộc thủ tục không tồn tại '{_code(code)}'")
-                    continue
-                children.setdefault(id(owner), {}).setdefault(table.parent_key, []).append(raw)
-        for raw in procedures:
-            for key, items in children.get(id(raw), {}).items():
-                if key == "legal_basis" and key in raw:  # references in the cell come first
-                    cell = raw[key]
-                    items = ([v.strip() for v in cell.split(";") if v.strip()] if isinstance(cell, str) else [cell]) + items
-                raw[key] = cell_list(items, raw.key_loc(key))
+                if owner is not None:
+                    owner.children.append((table.parent_key, layout, number, row))
+                elif code is None:
+                    self.report("E103", layout.cell("procedure", number), f"this {table.sheet} row names no procedure",
+                                f"dòng {table.sheet} này không ghi mã thủ tục")
+                else:
+                    self.report("E106", layout.cell("procedure", number),
+                                f"{table.sheet} row for unknown procedure '{_code(code)}'",
+                                f"dòng {table.sheet} thuộc thủ tục không tồn tại '{_code(code)}'")
         return procedures
+
+
+class _Layout:
+    """Where a table's keys are in its sheet: what makes a row its record, in any process."""
+
+    __slots__ = ("file", "sheet", "letters", "pairs", "id_letter")
+
+    def __init__(self, file: str, sheet: str, letters: dict[str, str], pairs: list[tuple[str, int]], id_letter: str):
+        self.file, self.sheet, self.letters, self.pairs, self.id_letter = file, sheet, letters, pairs, id_letter
+
+    def values(self, row: list) -> dict[str, Any]:
+        """The row's non-empty values by key."""
+        values = {}
+        for key, j in self.pairs:
+            value = row[j]
+            if value.__class__ is str:  # the common case, inlined: this loop runs for every cell
+                if value := value.strip():
+                    values[key] = nfc(value)
+            elif (value := _value(value)) is not None:
+                values[key] = value
+        return values
+
+    def where(self, number: int) -> Location:
+        """Where row `number` is located: the cell that names it."""
+        return Location(self.file, sheet=self.sheet, cell=f"{self.id_letter}{number}")
+
+    def cell(self, key: str, number: int) -> Location:
+        """Where row `number` has its value for `key`."""
+        return Location(self.file, sheet=self.sheet, cell=f"{self.letters[key]}{number}")
+
+    def record(self, number: int, values: dict[str, Any]) -> CellMap:
+        return cell_map(values, self.where(number), _RowCells(self.file, self.sheet, number, self.letters))
+
+
+class _Procedure:
+    """A procedure's row and its child rows: (procedure key they fill, layout, number, cells), in the sheets' order."""
+
+    __slots__ = ("layout", "number", "row", "children")
+
+    def __init__(self, layout: _Layout, number: int, row: list):
+        self.layout, self.number, self.row = layout, number, row
+        self.children: list[tuple[str, _Layout, int, list]] = []
+
+
+def _procedure_record(procedure: _Procedure) -> CellMap:
+    """The procedure's record, each child sheet's records under its key as a list."""
+    raw = procedure.layout.record(procedure.number, procedure.layout.values(procedure.row))
+    lists: dict[str, list] = {}
+    for key, layout, number, row in procedure.children:
+        values = layout.values(row)
+        del values["procedure"]  # it placed the row here; the record has no such key
+        lists.setdefault(key, []).append(layout.record(number, values))
+    for key, items in lists.items():
+        if key == "legal_basis" and key in raw:  # references in the cell come first
+            cell = raw[key]
+            items = ([v.strip() for v in cell.split(";") if v.strip()] if isinstance(cell, str) else [cell]) + items
+        raw[key] = cell_list(items, raw.key_loc(key))
+    return raw
 
 
 def _headings(table: Table) -> dict[str, tuple[str, str]]:
