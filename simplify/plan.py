@@ -4,20 +4,22 @@ The candidates are the measures the rules suggest for the catalogue the
 plan has made so far (waived findings left out; after each measure the
 rules run again where it reached). Each round picks, among the measures
 that move a target still unmet toward its goal, the one with the largest
-annual saving, so a plan holds no measure that does nothing for its
-targets; a count such as `internal_procedures` moves only by abolishing or
-merging, so that is what a cut of it picks. When no measure moves a target
-on its own (a procedure becomes fully online only once its last in-person
-step goes online), a measure that does so together with the others on its
-procedure is taken, the largest saving first. The plan stops when every
-target aimed at is met, or nothing is left that helps. It is written as a
-scenario file that `--scenario` reads unchanged and that yields the same
-figures.
+annual saving (of equal savings, the first in the findings' order), so a
+plan holds no measure that does nothing for its targets; a count such as
+`internal_procedures` moves only by abolishing or merging, so that is what
+a cut of it picks. When no measure moves a target on its own (a procedure
+becomes fully online only once its last in-person step goes online), a
+measure that does so together with the others on its procedure is taken,
+the largest saving first. The plan stops when every target aimed at is
+met, or nothing is left that helps. It is written as a scenario file that
+`--scenario` reads unchanged and that yields the same figures.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import ChainMap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,8 +114,9 @@ def make_plan(catalog: Catalog, settings: Settings, target_ids: tuple[str, ...] 
               max_measures: int | None = None) -> Plan:
     """Measures chosen greedily by annual saving until the targets named (or the default ones) are met.
 
-    `max_measures` stops the plan early: each round weighs every candidate
-    again, so a national catalogue's whole plan takes minutes.
+    `max_measures` stops the plan early: every round may weigh thousands of
+    candidates against the targets, so a national catalogue's whole plan
+    takes minutes.
     """
     targets = select_targets(settings.targets, target_ids)
     state = CostedProcedures(catalog, settings.cost_model)
@@ -123,23 +126,23 @@ def make_plan(catalog: Catalog, settings: Settings, target_ids: tuple[str, ...] 
     start, before = results, state.annual_cost()
     suggestions = _Suggestions(state, settings)
     chooser = _Chooser(state)
+    chooser.offer(suggestions.by_procedure)
     steps: list[PlanStep] = []
-    applied: set[Measure] = set()  # a measure whose finding outlives it is not taken twice
     cumulative = 0.0
     while not all(r.met for r in results) and (max_measures is None or len(steps) < max_measures):
-        candidates = {m: rule for m, rule in suggestions.candidates().items() if m not in applied}
-        pick = chooser.choose(metrics, [r for r in results if not r.met], list(candidates))
+        pick = chooser.choose(metrics, [r for r in results if not r.met])
         if pick is None:
             break
-        applied.add(pick)
-        before_pick = chooser.effect((pick,)).before
+        rule = suggestions.by_procedure[pick.procedure][pick]
+        before_pick = chooser.take(pick)
         saving = state.apply(pick)
-        chooser.forget(before_pick)
-        suggestions.refresh(before_pick)
+        stale = chooser.forget(before_pick)  # candidates to score again
+        found = suggestions.refresh(before_pick)  # candidates that may have come or gone
+        chooser.offer({code: suggestions.by_procedure.get(code, {}) for code in stale | found})
         cumulative += saving
         metrics = compute_metrics(state.catalog(), state.costs)
         results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
-        steps.append(PlanStep(pick, candidates[pick], saving, cumulative, results))
+        steps.append(PlanStep(pick, rule, saving, cumulative, results))
     return Plan(catalog, targets, start, tuple(steps), before, state.annual_cost(), state.catalog())
 
 
@@ -150,7 +153,9 @@ class _Suggestions:
     about it (its consumers and their kinds, its suppliers, the issuers of
     what it asks for: `rules.paths.Env`). After a measure, the findings that
     can differ are those of the procedures it changed and of the neighbours
-    whose links it changed; only those are found again.
+    whose links it changed; only those are found again. A rule's measure is
+    on the procedure it found something in, so each measure is suggested
+    under its own procedure's code.
     """
 
     def __init__(self, state: CostedProcedures, settings: Settings):
@@ -162,16 +167,11 @@ class _Suggestions:
         self.by_procedure: dict[str, dict[Measure, str]] = {}
         self._keep(catalog, {p.code for p in catalog.procedures})
 
-    def candidates(self) -> dict[Measure, str]:
-        """Each suggested measure once, with the rule that suggests it, in the findings' order."""
-        out: dict[Measure, str] = {}
-        for code in sorted(self.by_procedure):
-            for m, rule in self.by_procedure[code].items():
-                out.setdefault(m, rule)
-        return out
+    def refresh(self, before: dict[str, Procedure | None]) -> set[str]:
+        """Find again after a measure replaced the procedures `before` holds (as they were) in the state.
 
-    def refresh(self, before: dict[str, Procedure | None]) -> None:
-        """Find again after a measure replaced the procedures `before` holds (as they were) in the state."""
+        The codes whose suggestions this replaced: those found again, and those the measure dropped.
+        """
         catalog = self.state.catalog()
         after = links(catalog)
         now = self.state.procedures
@@ -186,6 +186,7 @@ class _Suggestions:
         # the affected procedures with their neighbours have the same links as in the whole catalogue
         region = affected.union(*(_near(after, code) for code in affected))
         self._keep(catalog.with_procedures(tuple(p for p in catalog.procedures if p.code in region)), affected)
+        return affected | before.keys()
 
     def _keep(self, catalog: Catalog, codes: set[str]) -> None:
         for code in codes:
@@ -230,29 +231,64 @@ class _Effect:
 
 
 class _Chooser:
-    """Picks the next measure of the plan; remembers effects until a measure changes their procedures."""
+    """Picks the next measure of the plan; remembers what measures change until a measure changes their procedures.
+
+    The candidates stay ranked from round to round (`_Ranking`): after a
+    measure only those whose procedures it changed, or whose procedures' rules
+    were run again, are scored again. What a candidate does to the metrics is
+    worked out when a round first asks whether it moves a target.
+    """
 
     def __init__(self, state: CostedProcedures):
         self.state = state
-        self.known: dict[tuple[Measure, ...], _Effect] = {}
-        self.touching: dict[str, set[tuple[Measure, ...]]] = {}  # procedure code -> known effects reading it
+        self.changes: dict[tuple[Measure, ...], Change] = {}
+        self.effects: dict[tuple[Measure, ...], _Effect] = {}
+        self.touching: dict[str, set[tuple[Measure, ...]]] = {}  # procedure code -> known changes reading it
+        self.ranking = _Ranking()
+        self.taken: set[Measure] = set()  # a measure whose finding outlives it is not taken twice
 
-    def effect(self, measures: tuple[Measure, ...]) -> _Effect:
-        """The effect of `measures` applied together (one measure: a tuple of one)."""
-        found = self.known.get(measures)
+    def change(self, measures: tuple[Measure, ...]) -> Change:
+        """What `measures` applied together change (one measure: a tuple of one)."""
+        found = self.changes.get(measures)
         if found is None:
-            found = self.known[measures] = self._effect(measures)
-            for code in found.before:
+            found = self.changes[measures] = self.state.preview(measures)
+            for code in found.procedures:
                 self.touching.setdefault(code, set()).add(measures)
         return found
 
-    def forget(self, codes) -> None:
-        """Drop the known effects that read the procedures `codes`, which a measure just changed."""
+    def effect(self, measures: tuple[Measure, ...]) -> _Effect:
+        """The effect of `measures` applied together, known as long as their change is."""
+        found = self.effects.get(measures)
+        if found is None:
+            found = self.effects[measures] = self._effect(self.change(measures))
+        return found
+
+    def offer(self, suggested: dict[str, dict[Measure, str]]) -> None:
+        """Rank the measures suggested for each procedure named, in place of those ranked for it so far."""
+        self.ranking.replace({code: [(self.change((m,)).annual_saving, m) for m in measures if m not in self.taken]
+                              for code, measures in suggested.items()})
+
+    def take(self, m: Measure) -> dict[str, Procedure | None]:
+        """Note `m` as taken; the procedures it changes, as they are before it applies."""
+        self.taken.add(m)
+        return self.effect((m,)).before
+
+    def forget(self, codes) -> set[str]:
+        """Drop what is known of the procedures `codes`, which a measure just changed.
+
+        The procedures whose candidates must be scored again: a merge is
+        suggested for the procedure it drops, and it reads the one it keeps.
+        """
+        stale: set[str] = set()
         for code in codes:
             for key in self.touching.pop(code, ()):
-                self.known.pop(key, None)
+                self.changes.pop(key, None)
+                self.effects.pop(key, None)
+                if len(key) == 1:
+                    stale.add(key[0].procedure)
+        return stale
 
-    def choose(self, metrics: dict, unmet: list[TargetResult], candidates: list[Measure]) -> Measure | None:
+    def choose(self, metrics: dict, unmet: list[TargetResult]) -> Measure | None:
         """The measure with the largest saving among those that move an unmet target (see the module docstring)."""
         current = self.state.catalog()
 
@@ -260,12 +296,10 @@ class _Chooser:
             effect = self.effect(measures)
             return any(self._moves(effect, r, metrics, current) for r in unmet)
 
-        # sorted() keeps the first of equals: candidates come in the findings' order (procedure, rule, location)
-        scored = sorted(((self.effect((m,)), m) for m in candidates), key=lambda em: -em[0].change.annual_saving)
-        for effect, m in scored:
-            if any(self._moves(effect, r, metrics, current) for r in unmet):
-                return m
-        ranked = [m for _, m in scored]
+        pick = next((m for m in self.ranking.measures() if moves((m,))), None)
+        if pick is not None:
+            return pick
+        ranked = list(self.ranking.measures())
         groups: dict[str, tuple[Measure, ...]] = {}
         for m in ranked:
             if m.action not in _WHOLE:
@@ -276,8 +310,7 @@ class _Chooser:
         needed = (m for m in members if not moves(tuple(x for x in groups[m.procedure] if x != m)))
         return next(needed, members[0] if members else None)
 
-    def _effect(self, measures) -> _Effect:
-        change = self.state.preview(measures)
+    def _effect(self, change: Change) -> _Effect:
         before = {code: self.state.procedures.get(code) for code in change.procedures}
         old = [p for p in before.values() if p is not None]
         new = [p for p in change.procedures.values() if p is not None]
@@ -310,6 +343,35 @@ class _Chooser:
         changed = effect.change.procedures
         kept = tuple(q for q in (changed.get(p.code, p) for p in current.procedures) if q is not None)
         return compute_metrics(current.with_procedures(kept), {**self.state.costs, **effect.change.costs})
+
+
+class _Ranking:
+    """The candidates in the order a round reads them: the largest annual saving first, equals in the findings' order.
+
+    The findings' order is by procedure code, then as the rules found the
+    measures (`_Suggestions.by_procedure`). Entries (-saving, code, index,
+    measure) are kept sorted, so replacing one procedure's candidates leaves
+    every other entry in place.
+    """
+
+    def __init__(self):
+        self.entries: list[tuple[float, str, int, Measure]] = []
+        self.by_code: dict[str, list[tuple[float, str, int, Measure]]] = {}
+
+    def measures(self) -> Iterator[Measure]:
+        return (entry[3] for entry in self.entries)
+
+    def replace(self, scored: dict[str, list[tuple[float, Measure]]]) -> None:
+        """Rank each procedure's (saving, measure) pairs, given in the findings' order, in place of its old ones."""
+        for code in scored:
+            for entry in self.by_code.pop(code, ()):
+                del self.entries[bisect_left(self.entries, entry)]
+        for code, pairs in scored.items():
+            if pairs:
+                self.by_code[code] = [(-saving, code, i, m) for i, (saving, m) in enumerate(pairs)]
+                self.entries += self.by_code[code]
+        # the entries kept are one sorted run: sorting merges the new ones into it
+        self.entries.sort()
 
 
 def _alone(p: Procedure, costs: dict[str, ProcedureCost], base: Catalog) -> dict:

@@ -46,6 +46,19 @@ def settings():
     return Settings(cost_model=CostModel(), rules=load_rules(), targets=load_targets())
 
 
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """A synthetic catalogue with the shape of the national one (benchmarks/make_catalog.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_catalog", ROOT / "benchmarks" / "make_catalog.py")
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    folder = tmp_path_factory.mktemp("synthetic") / "cat"
+    maker.write_yaml_folder(maker.generate(60, 7), folder)
+    return require_catalog(folder)[0]
+
+
 def test_default_plan_merges_the_internal_procedures(catalog, settings):
     plan = make_plan(catalog, settings)
     assert [t.id for t in plan.targets] == ["internal-procedures-cut", "internal-cost-cut"]
@@ -196,20 +209,13 @@ def test_cli_plan_bad_input_exits_2():
     assert "E204" in baseline.stderr and "Traceback" not in baseline.stderr
 
 
-def test_findings_refreshed_locally_give_the_plan_of_rules_run_again_everywhere(tmp_path, monkeypatch):
-    # A synthetic catalogue with the shape of the national one (benchmarks/make_catalog.py): the plan,
-    # which re-runs the rules only on the procedures a measure reached, must equal the plan that
-    # re-runs them on the whole catalogue after every measure.
-    import importlib.util
-
+def test_findings_refreshed_locally_give_the_plan_of_rules_run_again_everywhere(synthetic, settings, monkeypatch):
+    # On a catalogue with the shape of the national one, the plan, which re-runs the rules only on the
+    # procedures a measure reached, must equal the plan that re-runs them on the whole catalogue after
+    # every measure.
     from simplify import plan as plan_module
-    spec = importlib.util.spec_from_file_location("make_catalog", ROOT / "benchmarks" / "make_catalog.py")
-    maker = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(maker)
-    maker.write_yaml_folder(maker.generate(60, 7), tmp_path / "cat")
-    synthetic = require_catalog(tmp_path / "cat")[0]
+
     merging = require_catalog(CATALOG)[0]  # where INT001 merges change the links
-    settings = Settings(cost_model=CostModel(), rules=load_rules(), targets=load_targets())
     cases = [(synthetic, ()), (synthetic, ("full-online", "essential-online")), (merging, ("full-online",)),
              (merging, ("internal-cost-cut", "online-dossiers"))]
     local = [make_plan(catalog, settings, aim) for catalog, aim in cases]
@@ -218,6 +224,7 @@ def test_findings_refreshed_locally_give_the_plan_of_rules_run_again_everywhere(
         whole = self.state.catalog()
         self.by_procedure = {}
         self._keep(whole, {p.code for p in whole.procedures})
+        return self.by_procedure.keys() | before.keys()
 
     monkeypatch.setattr(plan_module._Suggestions, "refresh", everywhere)
     for (catalog, aim), plan in zip(cases, local):
@@ -235,3 +242,62 @@ def test_a_plan_can_stop_after_a_number_of_measures(catalog, settings):
     assert len(whole.steps) == 2 and [s.measure for s in first.steps] == [whole.steps[0].measure]
     assert "the first 1 measures" in plan_measures(first, "en", cut_at=1).title
     assert "the first" not in plan_measures(whole, "en", cut_at=2).title  # met: nothing was cut
+
+
+def test_every_round_ranks_and_picks_as_a_fresh_sort_of_every_candidate(synthetic, catalog, settings, monkeypatch):
+    # The chooser keeps its candidates ranked from round to round and scores again only those a measure
+    # reached. Every round, its order must be that of the rules run on the whole catalogue, every candidate
+    # priced afresh and sorted by saving (sorted() keeps equals in the findings' order), and its pick that
+    # of a chooser that knows nothing yet.
+    from simplify import plan as plan_module
+    from simplify.rules.engine import find
+
+    choose = plan_module._Chooser.choose
+    rounds = ties = 0
+
+    def checked(self, metrics, unmet):
+        nonlocal rounds, ties
+        suggested: dict = {}
+        for f in find(self.state.catalog(), settings.rules, settings.cost_model, self.state.costs):
+            if not f.waived and f.measure is not None:
+                suggested.setdefault(f.procedure, {}).setdefault(f.measure, f.rule)
+        fresh = plan_module._Chooser(self.state)
+        fresh.taken = self.taken
+        fresh.offer(suggested)
+        candidates = [m for measures in suggested.values() for m in measures if m not in self.taken]
+        savings = {m: fresh.change((m,)).annual_saving for m in candidates}
+        ranked = sorted(candidates, key=lambda m: -savings[m])
+        assert [(m, -saving) for saving, _, _, m in self.ranking.entries] == [(m, savings[m]) for m in ranked]
+        pick = choose(self, metrics, unmet)
+        assert pick == choose(fresh, metrics, unmet)
+        rounds += 1
+        ties += len(set(savings.values())) < len(savings)
+        return pick
+
+    monkeypatch.setattr(plan_module._Chooser, "choose", checked)
+    make_plan(synthetic, settings)
+    make_plan(synthetic, settings, ["full-online", "essential-online"], max_measures=12)
+    grouped = make_plan(catalog, settings, ["full-online"])  # its fifth measure is the pair's
+    assert [s.measure.step for s in grouped.steps[4:]] == ["submit", "receive"]
+    assert rounds > 20 and ties > 0
+
+
+def test_a_merge_is_priced_again_when_the_procedure_it_merges_into_changes(catalog, settings):
+    # A merge is suggested for the procedure it drops, whose rules need not run again after a measure on
+    # the procedure it keeps: the chooser must price it again all the same.
+    from simplify import plan as plan_module
+    from simplify.measures import Measure
+    from simplify.scenario import CostedProcedures
+
+    state = CostedProcedures(catalog, settings.cost_model)
+    chooser = plan_module._Chooser(state)
+    merges = {code: {Measure("merge", code, into="2.000005"): "INT001"} for code in ("2.000003", "2.000004")}
+    chooser.offer(merges)
+    assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_020_000]
+    # 2.000005 no longer asks for copies of bao_cao (20 x 1,000 a year), which merging 2.000003, its issuer, saved too
+    edit = Measure("set_document", "2.000005", evidence="bao_cao", values=(("copies", 0),))
+    before = chooser.take(edit)
+    assert state.apply(edit) == 20_000
+    stale = chooser.forget(before)
+    chooser.offer({code: merges.get(code, {}) for code in stale})
+    assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_000_000]

@@ -187,6 +187,17 @@ def test_findings_with_rule_saving_and_location(vi):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H12"
 
 
+def test_long_texts_wrap_in_rows_tall_enough_for_them(vi):
+    ws = vi["Phát hiện"]
+    message = ws["F3"]  # 104 characters in a column as wide as the widest allowed, 72
+    assert (len(message.value), ws.column_dimensions["F"].width) == (104, 72)
+    assert message.alignment.wrap_text and message.alignment.vertical is None  # at the bottom of its row
+    assert ws.row_dimensions[3].height == 30  # two lines of 15 points
+    assert not ws["A3"].alignment.wrap_text and ws.row_dimensions[2].height is None
+    header = ws["G1"].alignment
+    assert (header.wrap_text, header.horizontal, header.vertical) == (True, "right", "center")
+
+
 def test_reuse_lists_the_once_only_opportunities(vi):
     ws = vi["Tái sử dụng"]
     assert rows(ws, 2)[:2] == [
@@ -319,3 +330,44 @@ def test_cli_on_the_bundled_catalogue(tmp_path):
     assert wb.sheetnames == SHEETS_VI
     assert wb["Thủ tục"].max_row == 52  # 51 procedures and the header
     assert len(wb["Tổng quan"]._charts) == len(wb["Thủ tục"]._charts) == 1
+
+
+@pytest.mark.skipif(openpyxl.LXML, reason="openpyxl writes through lxml, which spaces its XML its own way")
+def test_rows_are_written_as_openpyxl_writes_them():
+    # The report's rows are written by simplify.report.sheet_xml, not by openpyxl (ten times faster):
+    # they must be the bytes openpyxl's own writer makes of the same cells, whatever the text.
+    from openpyxl.styles import Alignment, Font
+
+    from simplify.report.sheet_xml import cell_xml, row_xml
+
+    texts = ["plain", " leading", "trailing ", "   ", "", 'a & b < c > d "q" \'x\'', "two\nlines\r\n", "tab\tin",
+             INJECTED, "#N/A", "=", "Đăng ký khai sinh – ví dụ", "🙂", "x" * 80]
+    numbers = [0, -3, 124_500_000, 20_446_943_155_500, 10**17, 0.1, 2 / 3, 1e-7, 1.5e20, -0.0]
+    heights = {3: 30}
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, value in enumerate([*texts, *numbers, TODAY]):
+        cell = ws.cell(i // 3 + 1, i % 3 + 1, value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if i % 4 == 0:
+            cell.number_format = MONEY
+        if i % 5 == 0:
+            cell.font = Font(bold=True)
+        if i % 7 == 0:
+            cell.alignment = Alignment(wrap_text=True, horizontal="right")
+    for row, height in heights.items():
+        ws.row_dimensions[row].height = height
+    saved = io.BytesIO()
+    wb.save(saved)
+    with zipfile.ZipFile(saved) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    written = sheet[sheet.index("<sheetData>") + len("<sheetData>"):sheet.index("</sheetData>")]
+
+    def style(cell) -> str:
+        return f' s="{cell.style_id}"' if cell.has_style else ""
+
+    rows = [row_xml(cells[0].row, heights.get(cells[0].row), [cell_xml(c.coordinate, c.value, style(c), wb.epoch)
+                                                              for c in cells])
+            for cells in ([c for c in row if c.value is not None] for row in ws.iter_rows())]
+    assert "".join(rows) == written

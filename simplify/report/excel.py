@@ -1,4 +1,4 @@
-"""The Excel workbook for ministries (`simplify report`): six sheets, written with openpyxl.
+"""The Excel workbook for ministries (`simplify report`): six sheets, written with openpyxl (their rows apart).
 
 Summary (metrics, targets with status colours, annual cost by ministry with
 a bar chart), Procedures (the cost columns of the JSON contract, costliest
@@ -7,7 +7,7 @@ opportunities), Documents (the cost of supplying each evidence type) and
 Plan (the measures of `--scenario` or of `simplify plan`, and the targets
 after them). Figures are written as numbers with a display format (money
 `#,##0`, shares `0.0%`) so they stay sortable; every text goes through one
-function that stores it as a string, so a name such as `=HYPERLINK(...)` is
+function, and is written as a string, so a name such as `=HYPERLINK(...)` is
 never a formula. The file is written atomically (simplify.atomic).
 """
 
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..analysis import Analysis
 from ..i18n import COUNT_METRICS, MONEY_METRICS, t
@@ -91,13 +92,29 @@ def plan_measures(plan, lang: str = "vi", cut_at: int | None = None) -> Measures
     )
 
 
-def build_workbook(analysis: Analysis, measures: Measures, lang: str = "vi", today: date | None = None):
-    """The six sheets as an openpyxl Workbook."""
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The workbook ready to save: openpyxl's, every sheet set up but holding no cell, and the rows of each sheet.
+
+    The rows are XML written apart (simplify.report.sheet_xml): openpyxl takes
+    ten times as long to write them, most of the report's time.
+    """
+
+    book: Any
+    rows: tuple[bytes, ...]
+
+    def save(self, out: BinaryIO) -> None:
+        from .sheet_xml import save_with_rows
+
+        save_with_rows(self.book, self.rows, out)
+
+
+def build_workbook(analysis: Analysis, measures: Measures, lang: str = "vi", today: date | None = None) -> Report:
+    """The six sheets."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    sheets = [_Sheet(wb.create_sheet(t(key, lang))) for key in SHEETS]
+    book = Workbook(write_only=True)  # its sheets never hold a cell: a write-only one has no default sheet either
+    sheets = [_Sheet(book.create_sheet(t(key, lang))) for key in SHEETS]
     summary, procedures, findings, reuse, documents, plan = sheets
     _summary(summary, analysis, lang, today or date.today())
     _procedures(procedures, analysis, lang)
@@ -105,9 +122,7 @@ def build_workbook(analysis: Analysis, measures: Measures, lang: str = "vi", tod
     _reuse(reuse, analysis, lang)
     _documents(documents, analysis, lang)
     _plan(plan, measures, lang)
-    for sheet in sheets:
-        sheet.finish()
-    return wb
+    return Report(book, tuple(sheet.finish() for sheet in sheets))  # in order: each registers the styles it uses
 
 
 def report_bytes(analysis: Analysis, measures: Measures, lang: str = "vi", today: date | None = None) -> bytes:
@@ -122,8 +137,7 @@ def write_report(path: str | Path, analysis: Analysis, measures: Measures, lang:
     """Write the workbook to `path` atomically: an interrupted run leaves any previous report as it was."""
     from ..atomic import write_atomic
 
-    wb = build_workbook(analysis, measures, lang, today)
-    write_atomic(path, wb.save)
+    write_atomic(path, build_workbook(analysis, measures, lang, today).save)
 
 
 # -- the sheets -----------------------------------------------------------------
@@ -133,14 +147,14 @@ def _summary(sheet: _Sheet, analysis: Analysis, lang: str, today: date) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Font
 
-    sheet.put(1, 1, t("report_title", lang), fit=False).font = Font(bold=True, size=14)
+    sheet.put(1, 1, t("report_title", lang), fit=False, look=_Look(font=Font(bold=True, size=14)))
     head = [("catalog", analysis.catalog.name), ("report_date", today)]
     if analysis.scenario is not None:
         head.append(("scenario", analysis.scenario.name))
     for i, (key, value) in enumerate(head, 2):
-        sheet.put(i, 1, t(key, lang)).font = Font(bold=True)
-        cell = sheet.put(i, 2, value, "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd", fit=False)
-        cell.alignment = Alignment(horizontal="left")
+        sheet.put(i, 1, t(key, lang), look=_Look(font=Font(bold=True)))
+        sheet.put(i, 2, value, "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd", fit=False,
+                  look=_Look(alignment=Alignment(horizontal="left")))
     sheet.freeze(len(head) + 2, 1)
     sheet.pages = (1, 1)  # the page leaders read: all of it on one sheet of paper
 
@@ -295,7 +309,7 @@ def _documents(sheet: _Sheet, analysis: Analysis, lang: str) -> None:
 def _plan(sheet: _Sheet, measures: Measures, lang: str) -> None:
     from openpyxl.styles import Font
 
-    sheet.put(1, 1, measures.title, fit=False).font = Font(bold=True, size=12)
+    sheet.put(1, 1, measures.title, fit=False, look=_Look(font=Font(bold=True, size=12)))
     columns = [("measure", TEXT), ("rule", TEXT), ("annual_saving", MONEY), ("cumulative", MONEY)]
     rows = []
     running = 0.0
@@ -309,62 +323,78 @@ def _plan(sheet: _Sheet, measures: Measures, lang: str) -> None:
         last += 1
     if not measures.after:
         return
-    sheet.put(last + 2, 1, t("targets_after", lang), fit=False).font = Font(bold=True)
+    sheet.put(last + 2, 1, t("targets_after", lang), fit=False, look=_Look(font=Font(bold=True)))
     _targets(sheet, last + 3, measures.after, lang, measures.before)
 
 
 # -- helpers ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Look:
+    """How a cell is drawn besides its number format: openpyxl style objects, None for the default.
+
+    Looks are told apart by identity (eq=False): openpyxl hashes a style
+    slowly, and the few looks of a sheet are shared by its cells.
+    """
+
+    font: Any = None
+    fill: Any = None
+    border: Any = None
+    alignment: Any = None
+
+
 class _Sheet:
-    """One worksheet, the widths its content asks for and how it prints; every cell is written through `put`."""
+    """One worksheet, the widths its content asks for and how it prints; every cell is written through `put`.
+
+    The cells are gathered here, as (value, number format, look), since the
+    widths and the wrapping follow from all of them; `finish` then writes the
+    rows out.
+    """
 
     def __init__(self, ws):
-        self.ws = ws
-        self.widths: dict[int, int] = {}            # column -> characters its content takes
-        self.long: list[tuple[int, int, int]] = []  # (row, column, width of its text) of cells that may need wrapping
-        self.pages = (1, 0)                         # printed pages wide and tall (0: as many as it takes)
-
-    def put(self, row: int, col: int, value: Any, number_format: str | None = None, *, fit: bool = True):
-        """Write one value: text always as a string (never a formula), figures with their format."""
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment
 
-        cell = self.ws.cell(row=row, column=col)
+        self.ws = ws
+        self.cells: dict[int, dict[int, tuple[Any, str | None, _Look | None]]] = {}  # row -> column -> cell
+        self.widths: dict[int, int] = {}            # column -> characters its content takes
+        self.long: list[tuple[int, int, int]] = []  # (row, column, width of its text) of cells that may need wrapping
+        self.pages = (1, 0)                         # printed pages wide and tall (0: as many as it takes)
+        self.unknown = _Look(alignment=Alignment(horizontal="right"))
+        self.legal = partial(ILLEGAL_CHARACTERS_RE.sub, "")  # a text without the characters a sheet cannot hold
+
+    def put(self, row: int, col: int, value: Any, number_format: str | None = None, *, fit: bool = True,
+            look: _Look | None = None) -> None:
+        """One value of the sheet: text always as a string (never a formula), figures with their format."""
         if isinstance(value, Figure):
             value, number_format = value.value, value.format
         if value is None:
-            value = "–"  # a share over an empty set, or a value unknown
-            cell.alignment = Alignment(horizontal="right")
+            value, look = "–", self.unknown  # a share over an empty set, or a value unknown
         if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_TEXT_LIMIT]
-            cell.data_type = "s"  # openpyxl would otherwise store "=..." as a live formula
-        else:
-            cell.value = value
-            if number_format:
-                cell.number_format = number_format
+            value = self.legal(value)[:EXCEL_TEXT_LIMIT]
+        self.cells.setdefault(row, {})[col] = (value, None if isinstance(value, str) else number_format, look)
         if fit:
-            length = _shown_length(cell.value, number_format)
+            length = _shown_length(value, number_format)
             self.widths[col] = max(self.widths.get(col, 0), length)
             if length > MAX_WIDTH - 2:  # only a text past the cap can be too long for its fitted column
                 self.long.append((row, col, length))
-        return cell
 
     def table(self, row: int, col: int, columns: Sequence[tuple[str, str | None]], rows: Sequence[Sequence[Any]],
               lang: str, *, filtered: bool = False) -> int:
         """A header line and its rows from (row, col); the row of the last line written."""
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        fill = PatternFill("solid", fgColor=HEADER_FILL)
+        font, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
         border = Border(bottom=Side(style="thin"))
+        looks = {side: _Look(font, fill, border, Alignment(wrap_text=True, vertical="center", horizontal=side))
+                 for side in ("left", "right")}
         for j, (key, number_format) in enumerate(columns, col):
-            cell = self.put(row, j, t(key, lang), fit=False)
-            cell.font, cell.fill, cell.border = Font(bold=True), fill, border
-            cell.alignment = Alignment(wrap_text=True, vertical="center",
-                                       horizontal="left" if number_format is TEXT else "right")
+            self.put(row, j, t(key, lang), fit=False, look=looks["left" if number_format is TEXT else "right"])
+            width = _text_width(self.cells[row][j][0], True)
             # a long header wraps rather than widen a column of short figures
-            self.widths[j] = max(self.widths.get(j, 0), min(_text_width(cell), HEADER_WIDTH))
-            self.long.append((row, j, _text_width(cell)))
+            self.widths[j] = max(self.widths.get(j, 0), min(width, HEADER_WIDTH))
+            self.long.append((row, j, width))
         for i, values in enumerate(rows, row + 1):
             for j, ((_, number_format), value) in enumerate(zip(columns, values), col):
                 self.put(i, j, value, number_format)
@@ -376,16 +406,16 @@ class _Sheet:
     def note(self, row: int, text: str) -> None:
         from openpyxl.styles import Font
 
-        self.put(row, 1, text, fit=False).font = Font(italic=True, color="595959")
+        self.put(row, 1, text, fit=False, look=_Look(font=Font(italic=True, color="595959")))
 
     def colour(self, row: int, col: int, status: str) -> None:
         from openpyxl.styles import Font, PatternFill
 
         fill, font = {"met": GREEN, "projected_met": AMBER, "not_met": RED}[status]
-        cell = self.ws.cell(row=row, column=col)
-        cell.fill = PatternFill("solid", fgColor=fill)
-        cell.font = Font(bold=True, color=font)
-        self.widths[col] = max(self.widths.get(col, 0), _text_width(cell))
+        value, number_format, look = self.cells[row][col]
+        look = replace(look or _Look(), fill=PatternFill("solid", fgColor=fill), font=Font(bold=True, color=font))
+        self.cells[row][col] = (value, number_format, look)
+        self.widths[col] = max(self.widths.get(col, 0), _text_width(value, True))
 
     def freeze(self, row: int, col: int) -> None:
         """Keep the rows above `row` and the columns left of `col` in view."""
@@ -395,37 +425,84 @@ class _Sheet:
         """The fitted width of a column, in characters: what it holds plus a margin, within the bounds."""
         return min(MAX_WIDTH, max(MIN_WIDTH, self.widths.get(col, 0) + 2))
 
-    def finish(self) -> None:
-        """Fit the widths, wrap what is longer and make its rows tall enough, set up the printed pages."""
-        from openpyxl.styles import Alignment
+    def finish(self) -> bytes:
+        """Fit the widths, wrap what is longer, set up the printed pages; the sheet's rows as XML."""
+        from openpyxl.worksheet.worksheet import Worksheet
 
         for col in self.widths:
             self.ws.column_dimensions[_letter(col)].width = self.width(col)
+        lines = self._wrap()
+        setup = self.ws.page_setup
+        setup.orientation, setup.paperSize = "landscape", Worksheet.PAPERSIZE_A4
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = self.pages != (0, 0)
+        setup.fitToWidth, setup.fitToHeight = self.pages
+        letters = {col: _letter(col) for col in {col for cells in self.cells.values() for col in cells}}
+        used = f"{letters[min(letters)]}{min(self.cells)}:{letters[max(letters)]}{max(self.cells)}"
+        # openpyxl states a sheet's used range from the cells it holds, and this one holds none
+        self.ws.calculate_dimension = lambda: used
         # Row heights are set here, not left to the application: LibreOffice keeps them as stored.
+        return self._rows(letters, {row: 15 * count for row, count in lines.items()})
+
+    def _wrap(self) -> dict[int, int]:
+        """Wrap the texts longer than their column; the lines each row with such a text then takes.
+
+        A wrapped text keeps its alignment otherwise: a body cell stays at the bottom of its row.
+        """
+        from openpyxl.styles import Alignment
+
         lines: dict[int, int] = {}
-        # One Alignment per kind of cell (openpyxl hashes each one it is given); a wrapped text keeps the
-        # bottom alignment of its row, as re-aligning every cell of a long table costs more than the whole write.
-        wrapped: dict[tuple, Any] = {}
+        wrapped: dict[_Look | None, _Look] = {}  # the wrapped look of each look
         for row, col, length in self.long:
             room = self.width(col) - 2
             if length > room:
-                cell = self.ws.cell(row, col)
-                kind = (cell.alignment.horizontal, cell.alignment.vertical)
-                if kind not in wrapped:
-                    wrapped[kind] = Alignment(wrap_text=True, horizontal=kind[0], vertical=kind[1])
-                cell.alignment = wrapped[kind]
+                value, number_format, look = self.cells[row][col]
+                if look not in wrapped:
+                    kind = look.alignment if look is not None and look.alignment is not None else Alignment()
+                    wrapped[look] = replace(look or _Look(), alignment=Alignment(
+                        wrap_text=True, horizontal=kind.horizontal, vertical=kind.vertical))
+                self.cells[row][col] = (value, number_format, wrapped[look])
                 lines[row] = max(lines.get(row, 1), -(-length // room))
-        for row, count in lines.items():
-            self.ws.row_dimensions[row].height = 15 * count
-        setup = self.ws.page_setup
-        setup.orientation, setup.paperSize = "landscape", self.ws.PAPERSIZE_A4
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = self.pages != (0, 0)
-        setup.fitToWidth, setup.fitToHeight = self.pages
+        return lines
+
+    def _rows(self, letters: dict[int, str], heights: dict[int, int]) -> bytes:
+        """Every row as XML, its styles registered with the workbook in the order openpyxl's writer would."""
+        from .sheet_xml import cell_xml, row_xml
+
+        epoch = self.ws.parent.epoch
+        styles: dict[tuple, str] = {}
+        rows = []
+        for row in sorted(self.cells):
+            cells = []
+            for col, (value, number_format, look) in sorted(self.cells[row].items()):
+                key = (number_format, look, isinstance(value, date))  # a date brings a format of its own
+                if key not in styles:
+                    styles[key] = self._style(value, number_format, look)
+                cells.append(cell_xml(f"{letters[col]}{row}", value, styles[key], epoch))
+            # encoded as openpyxl's writer encodes (a character UTF-8 cannot hold becomes a reference)
+            rows.append(row_xml(row, heights.get(row), cells).encode("utf-8", "xmlcharrefreplace"))
+        return b"".join(rows)
+
+    def _style(self, value: Any, number_format: str | None, look: _Look | None) -> str:
+        """The style attribute of a cell holding `value` in that format and look, `' s="N"'` or "" for none.
+
+        Asked for its id, openpyxl registers the style with the workbook, as its writer does for each cell.
+        """
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.ws, value)  # a date gets a date format first, which the workbook lists too
+        if number_format:
+            cell.number_format = number_format
+        if look is not None:
+            for name in _Look.__slots__:
+                style = getattr(look, name)
+                if style is not None:
+                    setattr(cell, name, style)
+        return f' s="{cell.style_id}"' if cell.has_style else ""
 
 
-def _text_width(cell) -> int:
-    """The width of a cell's text in characters of the body font: bold letters are about a fifth wider."""
-    return -(-len(cell.value) * 6 // 5) if cell.font.b else len(cell.value)
+def _text_width(text: str, bold: bool) -> int:
+    """The width of a text in characters of the body font: bold letters are about a fifth wider."""
+    return -(-len(text) * 6 // 5) if bold else len(text)
 
 
 def _shown_length(value: Any, number_format: str | None) -> int:
