@@ -19,16 +19,18 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import ChainMap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .analysis import Settings
-from .cost import ProcedureCost
+from .analysis import Analysis, Settings
+from .cost import ProcedureCost, catalog_costs
 from .measures import Measure
 from .metrics import METRICS, compute_metrics
 from .model import Catalog, Procedure
-from .network import Links, links
+from .network import Links, links, relinked
+from .rules.engine import find
+from .rules.finding import Finding
 from .scenario import Change, CostedProcedures
 from .targets import AMOUNT_METRICS, Target, TargetResult, evaluate_targets, fixed_baselines
 
@@ -118,13 +120,32 @@ def make_plan(catalog: Catalog, settings: Settings, target_ids: tuple[str, ...] 
     candidates against the targets, so a national catalogue's whole plan
     takes minutes.
     """
+    costs = catalog_costs(catalog, settings.cost_model)
+    findings = find(catalog, settings.rules, settings.cost_model, costs)
+    return _plan(catalog, settings, costs, findings, target_ids, max_measures)
+
+
+def analysis_plan(analysis: Analysis, target_ids: tuple[str, ...] | list[str] = (),
+                  max_measures: int | None = None) -> Plan:
+    """`make_plan` of the catalogue and settings analysed, started from the analysis's costs and findings.
+
+    They are what `make_plan` works out first, the rules run over the whole
+    catalogue: a report that has analysed it need not do that again.
+    """
+    return _plan(analysis.catalog, analysis.settings, analysis.costs, analysis.findings, target_ids, max_measures)
+
+
+def _plan(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost], findings: Iterable[Finding],
+          target_ids: tuple[str, ...] | list[str], max_measures: int | None) -> Plan:
+    """The plan of `make_plan`, from the catalogue's costs and every finding of the rules on it."""
     targets = select_targets(settings.targets, target_ids)
-    state = CostedProcedures(catalog, settings.cost_model)
+    # nothing a plan weighs or writes reads elapsed days, and working them out is much of pricing a measure
+    state = CostedProcedures(catalog, settings.cost_model, costs, days=False)
     metrics = compute_metrics(catalog, state.costs)
     baselines = fixed_baselines(catalog.info, settings.baseline_metrics, metrics)
     results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
     start, before = results, state.annual_cost()
-    suggestions = _Suggestions(state, settings)
+    suggestions = _Suggestions(state, settings, findings)
     chooser = _Chooser(state)
     chooser.offer(suggestions.by_procedure)
     steps: list[PlanStep] = []
@@ -158,14 +179,12 @@ class _Suggestions:
     under its own procedure's code.
     """
 
-    def __init__(self, state: CostedProcedures, settings: Settings):
-        from .rules.engine import find
-
-        self.find, self.state, self.settings = find, state, settings
-        catalog = state.catalog()
-        self.links = links(catalog)
-        self.by_procedure: dict[str, dict[Measure, str]] = {}
-        self._keep(catalog, {p.code for p in catalog.procedures})
+    def __init__(self, state: CostedProcedures, settings: Settings, findings: Iterable[Finding]):
+        """`findings`: every finding of the rules on the state's catalogue as it is."""
+        self.state, self.settings = state, settings
+        self.links = links(state.catalog())
+        self.by_procedure: dict[str, dict[Measure, str]] = {code: {} for code in state.procedures}
+        self._note(findings)
 
     def refresh(self, before: dict[str, Procedure | None]) -> set[str]:
         """Find again after a measure replaced the procedures `before` holds (as they were) in the state.
@@ -173,8 +192,8 @@ class _Suggestions:
         The codes whose suggestions this replaced: those found again, and those the measure dropped.
         """
         catalog = self.state.catalog()
-        after = links(catalog)
         now = self.state.procedures
+        after = relinked(self.links, {code: now[code] for code in before})
         then = ChainMap(before, now)  # the procedures as they were
         affected = {code for code in before if now.get(code) is not None}
         for code in before:
@@ -191,7 +210,11 @@ class _Suggestions:
     def _keep(self, catalog: Catalog, codes: set[str]) -> None:
         for code in codes:
             self.by_procedure[code] = {}
-        for f in self.find(catalog, self.settings.rules, self.settings.cost_model, self.state.costs, codes):
+        self._note(find(catalog, self.settings.rules, self.settings.cost_model, self.state.costs, codes))
+
+    def _note(self, findings: Iterable[Finding]) -> None:
+        """Note the measures `findings` suggest, in their order, under their procedures (each already noted)."""
+        for f in findings:
             if not f.waived and f.measure is not None:
                 self.by_procedure[f.procedure].setdefault(f.measure, f.rule)
 

@@ -152,11 +152,19 @@ class CostedProcedures:
     a scenario or a plan of many measures stays linear in the catalogue.
     """
 
-    def __init__(self, catalog: Catalog, cost_model: CostModel):
+    def __init__(self, catalog: Catalog, cost_model: CostModel, costs: dict[str, ProcedureCost] | None = None,
+                 *, days: bool = True):
+        """`costs`: the catalogue's own (`catalog_costs`) when already worked out; they are copied, not changed.
+
+        `days=False` costs the procedures measures change without their
+        elapsed days (see `procedure_cost`), for a caller that never reads
+        them: a plan prices thousands of measures.
+        """
         self.base = catalog
         self.cost_model = cost_model
+        self.days = days
         self.procedures: dict[str, Procedure | None] = {p.code: p for p in catalog.procedures}
-        self.costs: dict[str, ProcedureCost] = catalog_costs(catalog, cost_model)
+        self.costs: dict[str, ProcedureCost] = dict(costs) if costs is not None else catalog_costs(catalog, cost_model)
 
     def preview(self, measures: Iterable[Measure]) -> Change:
         """What `measures`, applied in order, would change; one that does not apply (any more) is passed over."""
@@ -165,7 +173,8 @@ class CostedProcedures:
         for m in measures:
             if check_measure(view, m) is None:
                 changes.update(measure_changes(view, m))
-        costs = {code: procedure_cost(p, self.cost_model) for code, p in changes.items() if p is not None}
+        costs = {code: procedure_cost(p, self.cost_model, days=self.days)
+                 for code, p in changes.items() if p is not None}
         before = sum(self.costs[code].annual_cost for code in changes if code in self.costs)
         return Change(changes, costs, before - sum(c.annual_cost for c in costs.values()))
 

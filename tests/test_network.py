@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from simplify.catalog.loader import load_catalog
-from simplify.model import Catalog, CatalogInfo, Database, Document, EvidenceType, Output, Procedure
-from simplify.network import document_network, links
+from simplify.measures import Measure, check_measure, measure_changes
+from simplify.model import Catalog, CatalogInfo, Database, Document, EvidenceType, Output, Procedure, evolve
+from simplify.network import Links, document_network, links, relinked
 
 MINI = Path(__file__).resolve().parent / "data" / "mini"
+PLAN_CATALOG = Path(__file__).resolve().parent / "data" / "plan" / "catalog"
 
 
 def mini() -> Catalog:
@@ -94,3 +98,55 @@ def test_evidence_and_database_with_the_same_id_stay_apart():
     assert g.nodes["evidence:dan_cu"]["kind"] == "evidence"
     assert g.nodes["database:dan_cu"]["kind"] == "database"
     assert g.has_edge("evidence:dan_cu", "database:dan_cu")
+
+
+def every_entry(found: Links) -> tuple:
+    """The maps entry by entry, codes in order (working out every entry, so any kept stale would show)."""
+    return found, [list(m.items()) for m in (found.consumers, found.suppliers, found.life_event_suppliers)]
+
+
+def relinked_through(catalog: Catalog, changes: list[dict[str, Procedure | None]], warm: bool) -> None:
+    """Relink after each change in turn: always `links` of the catalogue so far, the links before it unchanged.
+
+    Warm, every entry is worked out before each change; cold, the links relinked are read only once made again.
+    """
+    procedures: dict[str, Procedure | None] = {p.code: p for p in catalog.procedures}
+    current = links(catalog)
+    for changed in changes:
+        if warm:
+            every_entry(current)
+        before, as_it_was = current, every_entry(links(catalog))
+        procedures.update(changed)
+        catalog = catalog.with_procedures(tuple(p for p in procedures.values() if p is not None))
+        current = relinked(before, changed)
+        assert every_entry(relinked(before, changed)) == every_entry(links(catalog))
+        assert every_entry(before) == as_it_was
+    assert every_entry(current) == every_entry(links(catalog))
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_relinked_after_changes_of_sides_and_life_events(warm):
+    catalog = tricky()
+    a, b, c, d = catalog.procedures
+    relinked_through(catalog, [
+        {"B": evolve(b, outputs=())},                                   # x loses an issuer
+        {"D": evolve(d, life_event="birth")},                           # a supplier joins its consumers' life event
+        {"C": evolve(c, life_event="birth", documents=(Document(evidence="y"),))},
+        {"A": None},                                                    # an issuer dropped
+        {"B": evolve(b, outputs=(Output(evidence="y"),)), "D": None},   # two at once, y changes hands
+        {"C": evolve(c, outputs=(Output(evidence="x"),), documents=())},
+    ], warm)
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_relinked_after_measures_with_merges_and_abolitions(warm):
+    catalog = load_catalog(PLAN_CATALOG)[0]
+    procedures: dict[str, Procedure | None] = {p.code: p for p in catalog.procedures}
+    changes = []
+    for m in (Measure("remove_document", "1.000002", evidence="giay_khai_sinh"),
+              Measure("merge", "2.000004", into="2.000005"), Measure("abolish", "1.000001"),
+              Measure("merge", "2.000003", into="2.000005"), Measure("abolish", "1.000002")):
+        assert check_measure(procedures, m) is None
+        changes.append(measure_changes(procedures, m))
+        procedures.update(changes[-1])
+    relinked_through(catalog, changes, warm)

@@ -14,7 +14,7 @@ from simplify.analysis import Settings
 from simplify.catalog.loader import require_catalog
 from simplify.cost import CostModel, catalog_costs
 from simplify.metrics import compute_metrics
-from simplify.plan import make_plan, select_targets
+from simplify.plan import analysis_plan, make_plan, select_targets
 from simplify.report.plan_writers import plan_to_yaml, render_table
 from simplify.rules.engine import load_rules
 from simplify.scenario import apply_scenario, load_scenario
@@ -301,3 +301,64 @@ def test_a_merge_is_priced_again_when_the_procedure_it_merges_into_changes(catal
     stale = chooser.forget(before)
     chooser.offer({code: merges.get(code, {}) for code in stale})
     assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_000_000]
+
+
+# Catalogues and targets whose plans take merges, abolitions, groups of measures and measures that only help together.
+AIMS = [("synthetic", ()), ("synthetic", ("full-online", "essential-online")), ("catalog", ()),
+        ("catalog", ("full-online",)), ("catalog", ("internal-cost-cut", "online-dossiers"))]
+
+
+@pytest.fixture(scope="module")
+def cases(synthetic, catalog):
+    return [({"synthetic": synthetic, "catalog": catalog}[name], aim) for name, aim in AIMS]
+
+
+def test_a_plan_started_from_the_analysis_is_the_plan_made_from_scratch(cases, settings):
+    # The report starts its plan from the analysis's costs and findings (read from the analysis cache the
+    # second time) instead of running the rules over the catalogue again; the plan must be the same, and
+    # the analysis's costs, which the report writes after it, left as they were.
+    from simplify.analysis import analyse
+
+    measures = 0
+    for catalog, aim in cases:
+        fresh = make_plan(catalog, settings, aim)
+        measures += len(fresh.steps)
+        for _ in ("cold", "warm"):
+            analysis = analyse(catalog, settings)
+            costs = dict(analysis.costs)
+            assert analysis_plan(analysis, aim) == fresh
+            assert analysis.costs == costs
+    assert measures > 20
+
+
+def test_the_plan_keeps_the_links_of_its_catalogue(cases, settings, monkeypatch):
+    # After each measure the plan updates the links of its catalogue where the measure reached, and tells
+    # from them which neighbours' rules to run again: they must be the links of the catalogue made again.
+    from simplify import plan as plan_module
+    from simplify.network import links
+
+    refresh = plan_module._Suggestions.refresh
+    rounds = 0
+
+    def checked(self, before):
+        nonlocal rounds
+        found = refresh(self, before)
+        assert self.links == links(self.state.catalog())
+        rounds += 1
+        return found
+
+    monkeypatch.setattr(plan_module._Suggestions, "refresh", checked)
+    for catalog, aim in cases:
+        make_plan(catalog, settings, aim)
+    assert rounds > 20
+
+
+def test_a_plan_reads_no_elapsed_days(cases, settings, monkeypatch):
+    # The plan prices its candidates without working out their elapsed days: it must be the plan that
+    # works them out.
+    from simplify import scenario
+    from simplify.cost import procedure_cost
+
+    plans = [make_plan(catalog, settings, aim) for catalog, aim in cases]
+    monkeypatch.setattr(scenario, "procedure_cost", lambda p, cm, days: procedure_cost(p, cm))
+    assert [make_plan(catalog, settings, aim) for catalog, aim in cases] == plans

@@ -16,7 +16,7 @@ import pytest
 
 from simplify.commands.request import Request
 from simplify.commands.pipeline import run_analysis
-from simplify.plan import make_plan
+from simplify.plan import analysis_plan
 from simplify.report.excel import plan_measures, report_bytes, scenario_measures, write_report
 
 DATA = Path(__file__).parent / "data"
@@ -40,7 +40,7 @@ def workbook(path: Path, lang: str = "vi", scenario: Path | None = None):
     """The report of a catalogue as the command writes it, opened again with openpyxl."""
     analysis = analysis_of(path, scenario)
     measures = (scenario_measures(analysis, lang) if scenario is not None
-                else plan_measures(make_plan(analysis.catalog, analysis.settings), lang))
+                else plan_measures(analysis_plan(analysis), lang))
     return openpyxl.load_workbook(io.BytesIO(report_bytes(analysis, measures, lang, TODAY)))
 
 
@@ -267,7 +267,7 @@ def injected(tmp_path_factory):
         assert old in text
         path.write_text(text.replace(old, new), encoding="utf-8")
     analysis = analysis_of(root)
-    return report_bytes(analysis, plan_measures(make_plan(analysis.catalog, analysis.settings)), "vi", TODAY)
+    return report_bytes(analysis, plan_measures(analysis_plan(analysis)), "vi", TODAY)
 
 
 def test_formula_looking_text_is_stored_as_text(injected):
@@ -288,7 +288,7 @@ def test_an_existing_report_is_replaced_and_a_failed_write_leaves_it_intact(tmp_
     target = tmp_path / "report.xlsx"
     target.write_bytes(b"previous report")
     analysis = analysis_of(MINI)
-    measures = plan_measures(make_plan(analysis.catalog, analysis.settings))
+    measures = plan_measures(analysis_plan(analysis))
     write_report(target, analysis, measures, "vi", TODAY)
     first = target.read_bytes()
     assert openpyxl.load_workbook(target).sheetnames == SHEETS_VI

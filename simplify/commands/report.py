@@ -31,9 +31,9 @@ def report(
     if analysis.scenario is not None:
         measures = scenario_measures(analysis, lang.value)
     else:
-        from ..plan import make_plan
+        from ..plan import analysis_plan
 
-        plan = make_plan(analysis.catalog, analysis.settings, max_measures=PLAN_MEASURES)
+        plan = analysis_plan(analysis, max_measures=PLAN_MEASURES)
         measures = plan_measures(plan, lang.value, cut_at=PLAN_MEASURES)
     try:
         write_report(output, analysis, measures, lang.value)
