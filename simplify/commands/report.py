@@ -12,8 +12,9 @@ from ..options import Lang
 from .request import Request, with_options
 
 
-# The Plan sheet without --scenario: the first measures of `simplify plan`, which
-# weighs every candidate again each round and takes minutes on a national catalogue.
+# The Plan sheet without --scenario: the first measures of `simplify plan`, whose whole
+# plan checks thousands of candidates against the targets each round and takes minutes
+# on a national catalogue.
 PLAN_MEASURES = 30
 
 
