@@ -1,18 +1,21 @@
-"""Caches that make a second run over an unchanged catalogue folder nearly free.
+"""Caches that make a second run over an unchanged catalogue nearly free.
 
-Two files per catalogue folder, workbook or single YAML file in the user's
-cache directory (`$SIMPLIFY_CACHE_DIR`, else `$XDG_CACHE_HOME/simplify`, else
-`~/.cache/simplify`). For a folder, the parse cache maps each procedure file
-to the digest of its bytes and what building it gave (the procedure and its
-diagnostics); an entry is used only when the file's bytes and the evidence
-types and databases it was checked against are unchanged. For a workbook or
-a single file it holds one entry, the whole catalogue and its diagnostics
-under the digest of the file's bytes: one byte changed reads it all again. The analysis cache maps each
-procedure to its cost and findings under a key that covers everything they
-depend on (see `AnalysisCache`), and keeps the projected metrics of the last
-run. Both are safe to delete; a corrupt, stale or foreign file is ignored and
-rebuilt, and is read with an unpickler that can only make the model's own
-classes (and the costs and findings), never run code.
+Files in the user's cache directory (`$SIMPLIFY_CACHE_DIR`, else
+`$XDG_CACHE_HOME/simplify`, else `~/.cache/simplify`), named by kind and by
+the catalogue's path. For a folder, the top cache keeps what its catalog,
+databases and evidence types files gave, and the parse cache maps each
+procedure file to the digest of its bytes and what building it gave (the
+procedure and its diagnostics); an entry is used only when the file's bytes
+and the evidence types and databases it was checked against are unchanged.
+For a workbook or a single file the parse cache holds one entry, the whole
+catalogue and its diagnostics under the digest of the file's bytes: one byte
+changed reads it all again. The analysis cache maps each procedure to its
+cost and findings under a key that covers everything they depend on (see
+`AnalysisCache`), the projected cache keeps the projected metrics of the
+last run, and the JSON cache the JSON of each procedure's findings. All are
+safe to delete; a corrupt, stale or foreign file is ignored and rebuilt, and
+is read with an unpickler that can only make the model's own classes (and
+the costs and findings), never run code.
 """
 
 from __future__ import annotations

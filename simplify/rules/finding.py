@@ -70,8 +70,8 @@ class Part:
         self._findings, self._blob = findings, blob
 
     @classmethod
-    def of(cls, procedure: str, findings: tuple[Finding, ...], key: bytes | None = None) -> Part:
-        return cls(procedure, len(findings), sum(f.waived for f in findings), key, findings, None)
+    def of(cls, procedure: str, findings: tuple[Finding, ...]) -> Part:
+        return cls(procedure, len(findings), sum(f.waived for f in findings), None, findings, None)
 
     def findings(self) -> tuple[Finding, ...]:
         if self._findings is None:
