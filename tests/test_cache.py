@@ -61,13 +61,19 @@ def test_warm_run_does_not_parse(mini_copy, cache_dir, monkeypatch):
     assert catalog.procedure("1.000002").population == 300
 
 
-def test_corrupt_cache_is_ignored_and_rebuilt(mini_copy, cache_dir):
-    expected = _load(mini_copy)
-    (cache_file,) = cache_dir.glob("parse-*.pickle")
+def _corrupt_cache_is_ignored_and_rebuilt(run, path, kind, cache_dir):
+    """`run(path)` gives the same with its `kind` cache file overwritten by garbage, and rewrites the file whole."""
+    expected = run(path)
+    (cache_file,) = cache_dir.glob(f"{kind}-*.pickle")
     cache_file.write_bytes(b"\x80\x05garbage")
-    assert _load(mini_copy) == expected
+    _forget_recent()
+    assert run(path) == expected
     with open(cache_file, "rb") as handle:
-        assert pickle.load(handle)[0] == cache_module.FORMAT  # rewritten whole
+        assert pickle.load(handle)[0] == cache_module.FORMAT
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(mini_copy, cache_dir):
+    _corrupt_cache_is_ignored_and_rebuilt(_load, mini_copy, "parse", cache_dir)
 
 
 def test_foreign_objects_in_the_cache_are_refused(mini_copy, cache_dir):
@@ -154,14 +160,7 @@ def test_one_file_with_errors_reports_them_again_from_the_cache(tmp_path, cache_
 
 
 def test_corrupt_one_file_cache_is_ignored_and_rebuilt(one_file, cache_dir):
-    path = one_file()
-    expected = _load(path)
-    (cache_file,) = cache_dir.glob("parse-*.pickle")
-    cache_file.write_bytes(b"\x80\x05garbage")
-    _forget_recent()
-    assert _load(path) == expected
-    with open(cache_file, "rb") as handle:
-        assert pickle.load(handle)[0] == cache_module.FORMAT
+    _corrupt_cache_is_ignored_and_rebuilt(_load, one_file(), "parse", cache_dir)
 
 
 # -- the analysis cache ----------------------------------------------------------------------------
@@ -274,14 +273,7 @@ def test_changed_cost_model_reprices_everything(mini_copy, cache_dir, monkeypatc
 
 
 def test_corrupt_analysis_cache_is_ignored_and_rebuilt(mini_copy, cache_dir):
-    expected = _audit(mini_copy)
-    (cache_file,) = cache_dir.glob("analysis-*.pickle")
-    cache_file.write_bytes(b"\x80\x05garbage")
-    _forget_recent()
-    assert _audit(mini_copy) == expected
-    with open(cache_file, "rb") as handle:
-        assert pickle.load(handle)[0] == cache_module.FORMAT  # rewritten whole
-
+    _corrupt_cache_is_ignored_and_rebuilt(_audit, mini_copy, "analysis", cache_dir)
 
 
 def test_stale_analysis_entry_is_worked_out_again(mini_copy, cache_dir, monkeypatch):
