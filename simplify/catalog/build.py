@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..diagnostics import Diagnostic, diag
@@ -280,6 +280,20 @@ class Builder:
             seen[k] = obj.location
             out.append(obj)
         return out
+
+    def references(self, raw_databases: Any, databases_where: Location, raw_evidence: Any,
+                   evidence_where: Location) -> tuple[list[Database], list[EvidenceType]]:
+        """The databases and evidence types, known from then on to the procedures built here; `held_in` checked."""
+        databases = self.databases_of(raw_databases, databases_where)
+        evidence_types = self.evidence_types(raw_evidence, evidence_where)
+        self.knowing(databases, evidence_types)
+        self.check_held_in(evidence_types)
+        return databases, evidence_types
+
+    def knowing(self, databases: Iterable[Database], evidence_types: Iterable[EvidenceType]) -> None:
+        """Check the procedures built from now on against these databases and evidence types."""
+        self.databases = {d.id for d in databases}
+        self.evidence = {e.id: e for e in evidence_types}
 
     def check_held_in(self, evidence_types: list[EvidenceType]) -> None:
         for e in evidence_types:

@@ -345,11 +345,9 @@ class _Reader:
         b = self.builder
         info_raw = self._catalog_raw()
         info = b.catalog_info(info_raw, info_raw.loc()) if info_raw is not None else None
-        databases = b.databases_of(self._table_list(DATABASES), Location(self.file, sheet=DATABASES.sheet))
-        b.databases = {d.id for d in databases}
-        evidence_types = b.evidence_types(self._table_list(EVIDENCE_TYPES), Location(self.file, sheet=EVIDENCE_TYPES.sheet))
-        b.evidence = {e.id: e for e in evidence_types}
-        b.check_held_in(evidence_types)
+        databases, evidence_types = b.references(
+            self._table_list(DATABASES), Location(self.file, sheet=DATABASES.sheet),
+            self._table_list(EVIDENCE_TYPES), Location(self.file, sheet=EVIDENCE_TYPES.sheet))
         procedures = []
         # Made into records and built on every core (simplify.parallel); a built procedure comes back pickled,
         # a tenth of building it. This process's larger share is what balanced the 20,000-procedure workbook.

@@ -91,8 +91,7 @@ def _load_folder(root: Path, limits: Limits, progress: Progress | None) -> tuple
     info, databases, evidence_types, found = _top_files(root, limits)
     diags = list(found)
     builder = Builder()
-    builder.databases = {d.id for d in databases}
-    builder.evidence = {e.id: e for e in evidence_types}
+    builder.knowing(databases, evidence_types)
 
     folder = root / "procedures"
     files = _procedure_files(folder) if folder.is_dir() else []
@@ -146,11 +145,8 @@ def _top_built(datas: dict[str, bytes | None], limits: Limits, diags: list[Diagn
         data = datas.get(file)
         top = None if data is None else _parsed(data, file, limits, diags)
         sections[name] = _section(top, name, file, builder)
-    databases = builder.databases_of(sections["databases"], Location("databases.yaml", 1, 1))
-    builder.databases = {d.id for d in databases}
-    evidence_types = builder.evidence_types(sections["evidence_types"], Location("evidence_types.yaml", 1, 1))
-    builder.evidence = {e.id: e for e in evidence_types}
-    builder.check_held_in(evidence_types)
+    databases, evidence_types = builder.references(sections["databases"], Location("databases.yaml", 1, 1),
+                                                   sections["evidence_types"], Location("evidence_types.yaml", 1, 1))
     return info, tuple(databases), tuple(evidence_types), tuple(diags + builder.diagnostics)
 
 
@@ -298,11 +294,8 @@ def _load_single_file(path: Path, data: bytes, limits: Limits) -> tuple[Catalog 
         info = builder.catalog_info(top["catalog"], top.value_loc("catalog"))
     else:
         builder.report("E103", top.loc(), "required key 'catalog' is missing", "thiếu khóa bắt buộc 'catalog'")
-    databases = builder.databases_of(top.get("databases"), top.value_loc("databases"))
-    builder.databases = {d.id for d in databases}
-    evidence_types = builder.evidence_types(top.get("evidence_types"), top.value_loc("evidence_types"))
-    builder.evidence = {e.id: e for e in evidence_types}
-    builder.check_held_in(evidence_types)
+    databases, evidence_types = builder.references(top.get("databases"), top.value_loc("databases"),
+                                                   top.get("evidence_types"), top.value_loc("evidence_types"))
     raw_procedures = top.get("procedures")
     procedures: list[Procedure] = []
     if raw_procedures is not None and not isinstance(raw_procedures, list):
