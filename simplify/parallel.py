@@ -15,7 +15,6 @@ this process may run on, at most MAX_JOBS).
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -95,13 +94,12 @@ def _start(work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> tuple[
     read_end, write_end = os.pipe()
 
     def send() -> None:
-        from .catalog.cache import dump
+        from .catalog.cache import dumped
 
         os.close(read_end)
-        buffer = io.BytesIO()
-        dump(work(share), buffer)
+        data = dumped(work(share))
         with os.fdopen(write_end, "wb") as out:
-            out.write(buffer.getbuffer())
+            out.write(data)
 
     pid = _fork(send)
     os.close(write_end)

@@ -140,6 +140,13 @@ class _ModelUnpickler(pickle.Unpickler):
         return maker(super().find_class(module, name))
 
 
+def dumped(value: Any) -> bytes:
+    """`value` pickled by `dump`, as bytes (what `load_trusted` reads back)."""
+    buffer = io.BytesIO()
+    dump(value, buffer)
+    return buffer.getvalue()
+
+
 def load_trusted(data: bytes) -> Any:
     """What `dump` wrote, read back with the unpickler that can only make the model's classes."""
     with collector_paused():

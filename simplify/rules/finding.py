@@ -83,13 +83,9 @@ class Part:
     def blob(self) -> bytes:
         """The findings pickled, as the analysis cache writes them."""
         if self._blob is None:
-            import io
+            from ..catalog.cache import dumped
 
-            from ..catalog.cache import dump
-
-            buffer = io.BytesIO()
-            dump(self._findings, buffer)
-            self._blob = buffer.getvalue()
+            self._blob = dumped(self._findings)
         return self._blob
 
     def reported(self, show_waived: bool) -> tuple[Finding, ...]:
