@@ -59,12 +59,20 @@ def collector_paused() -> Iterator[None]:
     Frozen, they are never scanned again; the model holds no cycles, so they
     are still freed when dropped.
     """
+    with _collector_off():
+        try:
+            yield
+        finally:
+            gc.freeze()
+
+
+@contextmanager
+def _collector_off() -> Iterator[None]:
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if paused:
             gc.enable()
 
@@ -121,13 +129,8 @@ def dump(value: Any, handle: BinaryIO) -> None:
     pickler.dispatch_table = _reducers()
     # Each object's reduction makes tuples, which would start the collector thousands of times over
     # objects that all live on (pickling a national catalogue takes twice as long with it).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_off():
         pickler.dump(value)
-    finally:
-        if paused:
-            gc.enable()
 
 
 class _ModelUnpickler(pickle.Unpickler):
