@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .cost import CostModel, ProcedureCost, catalog_costs, costs_of, procedure_cost
-from .metrics import compute_metrics
+from .cost import CostModel, ProcedureCost, catalog_costs, costs_of
+from .metrics import metric_row, metrics_of
 from .model import Catalog
 from .parallel import start_later
 from .rules.finding import Findings, Part
@@ -32,6 +32,9 @@ class Settings:
     targets: tuple = ()          # simplify.targets.Target
     baseline_metrics: dict[str, float | None] | None = None  # from --baseline, else None
     show_waived: bool = False
+    # The language the findings will be written in as compact JSON (audit --format json), else None: a
+    # national catalogue's are then encoded where they are found, on every core.
+    json_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,16 @@ def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
     cache = AnalysisCache.open(catalog, lambda: _settings_key(settings))
     if cache is None:
         costs = catalog_costs(catalog, settings.cost_model)
-        findings = Findings.of(_findings(catalog, settings, costs))
+        parts = _examined(catalog, settings, costs, pickled=False)
     else:
-        costs, findings = _cached(catalog, settings, cache)
+        costs, parts = _cached(catalog, settings, cache)
         cache.save()
     start_later()  # the cache files are written on another core while the rest is worked out
-    metrics = compute_metrics(catalog, costs)
+    rows = [metric_row(p, costs[p.code]) for p in catalog.procedures]
+    metrics = metrics_of(rows)
     projected_metrics = cache.projected() if cache is not None else None
     if projected_metrics is None:
-        projected_metrics = _projected_metrics(catalog, settings, costs, metrics, findings)
+        projected_metrics = _projected_metrics(catalog, settings, rows, metrics, parts)
     if cache is not None:
         cache.put_projected(projected_metrics)
     targets: tuple = ()
@@ -99,22 +103,26 @@ def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
         settings=settings,
         costs=costs,
         metrics=metrics,
-        findings=findings,
+        # In code order, as the JSON contract lists them (then by rule and location within a procedure).
+        findings=Findings((parts[code] for code in sorted(parts)), cache.name if cache is not None else None),
         potential_annual_saving=metrics["annual_cost"] - projected_metrics["annual_cost"],
         projected_metrics=projected_metrics,
         targets=targets,
     )
 
 
-def _findings(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost], only: set[str] | None = None) -> list:
+def _examined(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost], only: set[str] | None = None,
+              pickled: bool = True) -> dict[str, Part]:
+    """Each procedure's findings (`pickled` for the analysis cache), with their JSON when it is to be written."""
     if not settings.rules:
-        return []
-    from .rules.engine import find
+        return {}
+    from .rules.engine import examine
 
-    return find(catalog, settings.rules, settings.cost_model, costs, only)
+    json = (settings.json_lang, settings.show_waived) if settings.json_lang is not None else None
+    return examine(catalog, settings.rules, settings.cost_model, costs, only, pickled=pickled, json=json)
 
 
-def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple[dict[str, ProcedureCost], Findings]:
+def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple[dict[str, ProcedureCost], dict[str, Part]]:
     """Costs and findings, those of procedures whose key is unchanged from the cache, the others worked out."""
     known = {}
     for p in catalog.procedures:
@@ -127,36 +135,23 @@ def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple
     parts: dict[str, Part] = {code: hit[1] for code, hit in known.items()}
     missing = {p.code for p in unknown}
     if missing:
-        fresh = {part.procedure: part for part in Findings.of(_findings(catalog, settings, costs, missing if known else None)).parts}
+        fresh = _examined(catalog, settings, costs, missing if known else None)
         for code in missing:
             parts[code] = fresh.get(code) or Part.of(code, ())
             cache.put_costs_and_findings(code, costs[code], parts[code])
-    # find() orders findings by procedure first, then by rule and location within one.
-    return costs, Findings((parts[code] for code in sorted(parts)), cache.name)
+    return costs, parts
 
 
-def _projected_metrics(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
-                       metrics: dict[str, Any], findings: Findings) -> dict[str, Any]:
+def _projected_metrics(catalog: Catalog, settings: Settings, rows: list[tuple], metrics: dict[str, Any],
+                       parts: dict[str, Part]) -> dict[str, Any]:
     """The metrics after every measure the findings suggest."""
     if not settings.rules:
         return metrics
-    from .rules.engine import projected_catalog
+    from .rules.engine import projected_metrics
 
-    projected = projected_catalog(catalog, [f for f in findings if not f.waived])
-    if projected is catalog:
-        return metrics
-    return compute_metrics(projected, _projected_costs(catalog, projected, costs, settings.cost_model))
+    return projected_metrics(catalog, rows, parts, settings.cost_model)
 
 
 def _settings_key(settings: Settings) -> bytes:
     """What findings and costs depend on besides the catalogue: the rules and the cost model, as loaded."""
     return repr((settings.cost_model, settings.rules)).encode("utf-8")
-
-
-def _projected_costs(catalog: Catalog, projected: Catalog, costs: dict[str, ProcedureCost],
-                     cm: CostModel) -> dict[str, ProcedureCost]:
-    """Costs after the measures, for the metrics: a procedure no measure touched keeps its cost, and the
-    metrics read no elapsed days, so the step graphs are not walked again."""
-    original = {p.code: p for p in catalog.procedures}
-    return {p.code: costs[p.code] if original.get(p.code) is p else procedure_cost(p, cm, days=False)
-            for p in projected.procedures}

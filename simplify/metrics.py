@@ -33,16 +33,29 @@ def _contactless(p: Procedure) -> bool:
 
 def compute_metrics(catalog: Catalog, costs: dict[str, ProcedureCost]) -> dict[str, float | None]:
     """Every metric of the spec, by name."""
-    procs = catalog.procedures
-    n = len(procs)
-    internal = [p for p in procs if p.kind == "internal"]
-    full = {p.code for p in procs if costs[p.code].online_level == "full"}
-    eligible = [p for p in procs if p.online_eligible]
-    essential = [p for p in procs if p.essential]
-    volume = sum(costs[p.code].volume for p in procs)
-    online_volume = sum(costs[p.code].volume * p.online_share for p in procs)
-    internal_cost = sum(costs[p.code].annual_cost for p in internal)
-    total_cost = sum(costs[p.code].annual_cost for p in procs)
+    return metrics_of([metric_row(p, costs[p.code]) for p in catalog.procedures])
+
+
+def metric_row(p: Procedure, c: ProcedureCost) -> tuple:
+    """What the metrics read of one procedure and its cost: (internal, online eligible, essential, fully
+    online, volume, online volume, annual cost, paperless, cashless, contactless, assisted).
+
+    A plain tuple: the rule engine's children send one back for every procedure a measure changes.
+    """
+    full = c.online_level == "full"
+    return (p.kind == "internal", p.online_eligible, p.essential, full, c.volume, c.volume * p.online_share,
+            c.annual_cost, full and not any(d.certified and d.copies >= 1 for d in p.documents), _cashless(p),
+            _contactless(p), "counter" in p.channels or "post" in p.channels)
+
+
+def metrics_of(rows: list[tuple]) -> dict[str, float | None]:
+    """Every metric of the spec from the procedures' `metric_row`s, in catalogue order (sums are added in it)."""
+    n = len(rows)
+    internal = [r for r in rows if r[0]]
+    eligible = [r for r in rows if r[1]]
+    essential = [r for r in rows if r[2]]
+    internal_cost = sum(r[6] for r in internal)
+    total_cost = sum(r[6] for r in rows)
     return {
         "procedures": n,
         "internal_procedures": len(internal),
@@ -50,13 +63,11 @@ def compute_metrics(catalog: Catalog, costs: dict[str, ProcedureCost]) -> dict[s
         "annual_cost": total_cost,
         "internal_annual_cost": internal_cost,
         "external_annual_cost": total_cost - internal_cost,
-        "full_online_share": _share(sum(1 for p in eligible if p.code in full), len(eligible)),
-        "online_dossier_share": _share(online_volume, volume),
-        "essential_full_online": _share(sum(1 for p in essential if p.code in full), len(essential)),
-        "paperless_share": _share(
-            sum(1 for p in procs if p.code in full and not any(d.certified and d.copies >= 1 for d in p.documents)), n
-        ),
-        "cashless_share": _share(sum(1 for p in procs if _cashless(p)), n),
-        "contactless_share": _share(sum(1 for p in procs if _contactless(p)), n),
-        "assisted_share": _share(sum(1 for p in procs if "counter" in p.channels or "post" in p.channels), n),
+        "full_online_share": _share(sum(1 for r in eligible if r[3]), len(eligible)),
+        "online_dossier_share": _share(sum(r[5] for r in rows), sum(r[4] for r in rows)),
+        "essential_full_online": _share(sum(1 for r in essential if r[3]), len(essential)),
+        "paperless_share": _share(sum(1 for r in rows if r[7]), n),
+        "cashless_share": _share(sum(1 for r in rows if r[8]), n),
+        "contactless_share": _share(sum(1 for r in rows if r[9]), n),
+        "assisted_share": _share(sum(1 for r in rows if r[10]), n),
     }

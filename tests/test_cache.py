@@ -61,11 +61,12 @@ def test_warm_run_does_not_parse(mini_copy, cache_dir, monkeypatch):
     assert catalog.procedure("1.000002").population == 300
 
 
-def _corrupt_cache_is_ignored_and_rebuilt(run, path, kind, cache_dir):
-    """`run(path)` gives the same with its `kind` cache file overwritten by garbage, and rewrites the file whole."""
+def _corrupt_cache_is_ignored_and_rebuilt(run, path, kind, cache_dir, spoil=lambda file: file.write_bytes(b"\x80\x05garbage")):
+    """`run(path)` gives the same with its `kind` cache file spoilt (overwritten by garbage), and rewrites the
+    file whole."""
     expected = run(path)
     (cache_file,) = cache_dir.glob(f"{kind}-*.pickle")
-    cache_file.write_bytes(b"\x80\x05garbage")
+    spoil(cache_file)
     _forget_recent()
     assert run(path) == expected
     with open(cache_file, "rb") as handle:
@@ -74,6 +75,18 @@ def _corrupt_cache_is_ignored_and_rebuilt(run, path, kind, cache_dir):
 
 def test_corrupt_cache_is_ignored_and_rebuilt(mini_copy, cache_dir):
     _corrupt_cache_is_ignored_and_rebuilt(_load, mini_copy, "parse", cache_dir)
+
+
+def test_corrupt_pickled_entries_are_ignored_and_rebuilt(mini_copy, cache_dir):
+    """The entries a run parsed are kept as the bytes it pickled them to, inside the file: spoilt, the
+    whole file is ignored."""
+    def spoil(file):
+        stored = pickle.loads(file.read_bytes())
+        assert stored[4] and not stored[3]  # every file was parsed: all entries are in pickled segments
+        with open(file, "wb") as handle:
+            cache_module.dump(stored[:4] + ((b"\x80\x05garbage",),), handle)
+
+    _corrupt_cache_is_ignored_and_rebuilt(_load, mini_copy, "parse", cache_dir, spoil)
 
 
 def test_foreign_objects_in_the_cache_are_refused(mini_copy, cache_dir):
@@ -192,8 +205,8 @@ def _spy_on_find(monkeypatch) -> list:
     import simplify.rules.engine as engine
 
     calls = []
-    real = engine.find
-    monkeypatch.setattr(engine, "find", lambda *a, **k: calls.append(a[4] if len(a) > 4 else k.get("only")) or real(*a, **k))
+    real = engine.examine
+    monkeypatch.setattr(engine, "examine", lambda *a, **k: calls.append(a[4] if len(a) > 4 else k.get("only")) or real(*a, **k))
     return calls
 
 
@@ -255,6 +268,15 @@ def test_one_changed_file_reanalyses_it_and_its_neighbours_only(tmp_path, cache_
         return [f for f in audit["findings"] if f["procedure"] in consumers]
 
     assert of_consumers(json.loads(warm)) != of_consumers(first)
+
+
+def test_warm_run_writes_no_cache_file(mini_copy, cache_dir):
+    _audit(mini_copy)
+    written = {f.name: (f.stat().st_mtime_ns, f.stat().st_ino) for f in cache_dir.iterdir()}
+    assert {name.split("-")[0] for name in written} == {"top", "parse", "analysis", "projected"}
+    _forget_recent()
+    _audit(mini_copy)
+    assert {f.name: (f.stat().st_mtime_ns, f.stat().st_ino) for f in cache_dir.iterdir()} == written
 
 
 def test_changed_cost_model_reprices_everything(mini_copy, cache_dir, monkeypatch, tmp_path):

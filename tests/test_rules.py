@@ -180,7 +180,8 @@ def test_combine_measures_removes_later_documents_of_a_type_first():
     ]
 
 
-def test_internal_chain_merges_cleanly(tmp_path, cost_model):
+def _chain(tmp_path):
+    """The mini catalogue with two more internal procedures: 2.000003 feeds 2.000004, which feeds 2.000005."""
     text = MINI.joinpath("evidence_types.yaml").read_text(encoding="utf-8") + "  - {id: ket_qua, name: Kết quả}\n"
     root = tmp_path / "chain"
     shutil.copytree(MINI, root)
@@ -194,10 +195,74 @@ def test_internal_chain_merges_cleanly(tmp_path, cost_model):
         "steps: [{id: submit, hours: 1}]\ndocuments: [{evidence: ket_qua}]\n", encoding="utf-8")
     catalog, diagnostics = load_catalog(root)
     assert catalog is not None, diagnostics
+    return catalog
+
+
+def test_internal_chain_merges_cleanly(tmp_path, cost_model):
+    catalog = _chain(tmp_path)
     findings = run(catalog, cost_model, select_rules(load_rules(), "INT", None))
     assert [(f.procedure, f.measure.into) for f in findings] == [("2.000003", "2.000004"), ("2.000004", "2.000005")]
     projected = projected_catalog(catalog, findings)
     assert [p.code for p in projected.procedures if p.kind == "internal"] == ["2.000005"]
+
+
+def _synthetic_catalog(folder, n):
+    from test_cache import synthetic_maker
+
+    maker = synthetic_maker()
+    maker.write_yaml_folder(maker.generate(n, 5), folder)
+    catalog, diagnostics = load_catalog(folder)
+    assert catalog is not None, diagnostics
+    return catalog
+
+
+# Merges and abolitions beyond the built-in rules': a procedure whose outputs one procedure uses is merged
+# into it, and internal procedures are abolished (some of them merge sources or targets).
+REACHING_PACK = """
+rules:
+  - code: TST001
+    name: feeds-one
+    severity: info
+    target: procedure
+    when: {procedure.consumers: {exists: true}}
+    measure: {merge_into: consumer}
+    title: {vi: Gộp, en: Merge}
+    message: {vi: "{procedure.code}", en: "{procedure.code}"}
+    why: {vi: Gộp, en: Merge}
+  - code: TST002
+    name: internal
+    severity: info
+    target: procedure
+    when: {procedure.kind: internal}
+    measure: abolish
+    title: {vi: Bãi bỏ, en: Abolish}
+    message: {vi: "{procedure.code}", en: "{procedure.code}"}
+    why: {vi: Bãi bỏ, en: Abolish}
+"""
+
+
+@pytest.mark.parametrize("which", ["mini", "chain", "synthetic"])
+def test_projected_metrics_from_parts_are_those_of_the_projected_catalogue(which, mini_catalog, cost_model, tmp_path):
+    """Each procedure's own measures applied where its findings are found, then the merges and abolitions:
+    exactly the metrics of the catalogue with every unwaived finding's measure applied."""
+    from simplify.metrics import compute_metrics, metric_row
+    from simplify.rules.engine import examine, projected_metrics
+
+    catalog = {"mini": lambda: mini_catalog, "chain": lambda: _chain(tmp_path),
+               "synthetic": lambda: _synthetic_catalog(tmp_path / "synthetic", 300)}[which]()
+    pack = tmp_path / "reaching.yaml"
+    pack.write_text(REACHING_PACK, encoding="utf-8")
+    rules = load_rules([pack]) if which == "synthetic" else load_rules()
+    costs = catalog_costs(catalog, cost_model)
+    parts = examine(catalog, rules, cost_model, costs)
+    rows = [metric_row(p, costs[p.code]) for p in catalog.procedures]
+    unwaived = [f for code in sorted(parts) for f in parts[code].findings() if not f.waived]
+    projected = projected_catalog(catalog, unwaived)
+    expected = compute_metrics(projected, catalog_costs(projected, cost_model))
+    assert projected_metrics(catalog, rows, parts, cost_model) == expected
+    assert expected["annual_cost"] < compute_metrics(catalog, costs)["annual_cost"]
+    reaching = {m.action for part in parts.values() for m in part.reaching}
+    assert reaching == {"mini": set(), "chain": {"merge"}, "synthetic": {"merge", "abolish"}}[which]
 
 
 # -- waivers, selection ---------------------------------------------------------

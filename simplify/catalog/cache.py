@@ -37,7 +37,7 @@ from ..atomic import write_atomic
 if TYPE_CHECKING:
     from ..model import Catalog
 
-FORMAT = 3
+FORMAT = 4
 # Classes a cache file may hold, with the module each is defined in.
 _CLASSES = {
     "simplify.model": ("Location", "LegalRef", "Step", "Document", "Fee", "Output", "Waiver", "Procedure",
@@ -119,7 +119,9 @@ def _reducers() -> dict[type, Any]:
         from ..rules.finding import Part
 
         # A procedure's findings are written pickled on their own, to be read only when looked at.
-        _REDUCERS[Part] = lambda part: (Part, (part.procedure, part.count, part.waived, part.key, None, part.blob()))
+        # (Their JSON, made for one language, is the JSON cache's business.)
+        _REDUCERS[Part] = lambda part: (Part, (part.procedure, part.count, part.waived, part.key, part.row,
+                                               part.reaching, None, part.blob(), None))
     return _REDUCERS
 
 
@@ -172,6 +174,7 @@ class _CacheFile:
         self.path: Path | None = None
         self.entries: dict = {}
         self.fresh: dict = {}
+        self.segments: list[tuple[bytes, tuple]] = []  # entries given already pickled, and their names
         self.changed = False
         folder = cache_dir()
         if folder is None:
@@ -192,6 +195,13 @@ class _CacheFile:
         self.fresh[name] = (key, *values)
         self.changed = True
 
+    def put_pickled(self, entries: dict, data: bytes) -> None:
+        """`put` every entry of `entries` (name -> (key, values...)), which `data` holds pickled by `dump`: the
+        file is written with those bytes as they are, not pickling the entries again."""
+        self.fresh.update(entries)
+        self.segments.append((data, tuple(entries)))
+        self.changed = True
+
     def _read(self) -> dict:
         recent = self._recent.get(self.path)
         if recent is not None and recent[0] in (_PENDING, _stamp(self.path)) and recent[1] == self.context:
@@ -199,10 +209,14 @@ class _CacheFile:
         try:
             with open(self.path, "rb") as handle, collector_paused():
                 stored = _ModelUnpickler(handle).load()
-            if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
-                    and stored[1] == __version__ and stored[2] == self.context and isinstance(stored[3], dict)):
-                self._remember(stored[3], _stamp(self.path))
-                return stored[3]
+                if (isinstance(stored, tuple) and len(stored) == 5 and stored[0] == FORMAT
+                        and stored[1] == __version__ and stored[2] == self.context and isinstance(stored[3], dict)
+                        and isinstance(stored[4], tuple)):
+                    entries = stored[3]
+                    for data in stored[4]:
+                        entries.update(_ModelUnpickler(io.BytesIO(data)).load())
+                    self._remember(entries, _stamp(self.path))
+                    return entries
         except Exception:  # a missing, corrupt or foreign cache is simply rebuilt
             pass
         return {}
@@ -218,7 +232,10 @@ class _CacheFile:
             return
         from ..parallel import later
 
-        path, kind, stored = self.path, self.kind, (FORMAT, __version__, self.context, self.fresh)
+        given = {name for _, names in self.segments for name in names}
+        loose = {name: entry for name, entry in self.fresh.items() if name not in given}
+        segments = tuple(data for data, _ in self.segments)
+        path, kind, stored = self.path, self.kind, (FORMAT, __version__, self.context, loose, segments)
         self._remember(self.fresh, _PENDING)
         later(lambda: _write(path, kind, stored), lambda: self._remember(self.fresh, _stamp(path)))
 

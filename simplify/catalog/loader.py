@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, InputError, diag, has_errors, sort_diagnos
 from ..model import Catalog, CatalogInfo, Location, Procedure
 from ..parallel import split_map
 from .build import Builder, check_unique_codes
-from .cache import ParseCache, TopCache, collector_paused, digest, fingerprint, sourced
+from .cache import ParseCache, TopCache, collector_paused, digest, dumped, fingerprint, load_trusted, sourced
 from .raw import RawMap
 from .yaml_reader import Limits, read_yaml
 
@@ -152,15 +152,18 @@ def _top_built(datas: dict[str, bytes | None], limits: Limits, diags: list[Diagn
 
 # Below this many files to parse, a forked process costs more than it saves.
 PARALLEL_FROM = 400
+# This process's share of the files against a child's: both pickle what they parsed (for the cache file,
+# and a child to send it), and this process then reads a child's back.
+PARENT_SHARE = 0.95
 
 
 def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, cache: ParseCache,
                           diags: list[Diagnostic], progress: Progress | None) -> tuple[list[Procedure], list[bytes]]:
     """The procedures of the files and the fingerprints of their files, unchanged ones from the cache.
 
-    The files to parse are split across the machine's cores (simplify.parallel);
-    a child's procedures come back pickled, which costs about a tenth of parsing
-    them, so this process takes a tenth more of them.
+    The files to parse are split across the machine's cores (simplify.parallel).
+    Each process pickles the entries it made once: those bytes are what a
+    child sends back and what the parse cache file holds (`put_pickled`).
     """
     found: list[tuple[Procedure | None, bytes, list[Diagnostic]] | None] = [None] * len(files)
     misses: list[tuple[int, str, bytes, bytes]] = []
@@ -178,26 +181,35 @@ def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, ca
         else:
             found[i] = (hit[0], key, list(hit[1]))
     hits = len(files) - len(misses)
+    index = {rel: i for i, rel, _, _ in misses}
     if progress is not None:
         progress(hits, len(files))
 
     here = os.getpid()
+    caching = cache.path is not None
 
     def parse(share):
-        out = []
+        entries = {}
         scale = len(misses) / max(1, len(share))  # this process's share stands for all of them
+        child = os.getpid() != here
         # Only this process shows progress: a forked child must not touch the terminal's (locked) display.
-        shown = progress if os.getpid() == here else None
+        shown = None if child else progress
         for j, (i, rel, data, key) in enumerate(share):
-            out.append(_parse_procedure(data, rel, limits, builder))
+            p, problems = _parse_procedure(data, rel, limits, builder)
+            entries[rel] = (key, p, tuple(problems))
             if shown is not None and j % 64 == 63:
                 shown(min(len(files), hits + round((j + 1) * scale)), len(files))
-        return out
+        # Pickled once, for the cache file and (from a child) to come back here: a child sends only the bytes.
+        data = dumped(entries) if caching or child else None
+        return [(data, None if child else entries)]
 
-    parsed = split_map(parse, misses, PARALLEL_FROM // 2, first_share=1.1)
-    for (i, rel, _, key), (p, problems) in zip(misses, parsed):
-        cache.put(rel, key, p, tuple(problems))
-        found[i] = (p, key, problems)
+    for data, entries in split_map(parse, misses, PARALLEL_FROM // 2, first_share=PARENT_SHARE) if misses else ():
+        if entries is None:
+            entries = load_trusted(data)
+        if data is not None:
+            cache.put_pickled(entries, data)
+        for rel, (key, p, problems) in entries.items():
+            found[index[rel]] = (p, key, list(problems))
     if progress is not None:
         progress(len(files), len(files))
     procedures: list[Procedure] = []

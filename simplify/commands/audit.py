@@ -28,7 +28,7 @@ def audit(
     """Audit a catalogue: compliance cost, findings with savings, and targets."""
     from .pipeline import run_analysis
 
-    analysis = run_analysis(request)
+    analysis = run_analysis(request, json=format is AuditFormat.json)
     if format is AuditFormat.json:
         from ..report.json_report import render
     elif format is AuditFormat.markdown:

@@ -44,12 +44,15 @@ def load_settings(request: Request, catalog) -> Settings:
                     baseline_metrics=baseline_metrics, show_waived=request.show_waived)
 
 
-def run_analysis(request: Request) -> Analysis:
-    """The analysis of the requested catalogue, after the scenario if one was given."""
+def run_analysis(request: Request, json: bool = False) -> Analysis:
+    """The analysis of the requested catalogue, after the scenario if one was given; `json` when it is to be
+    written as JSON."""
     from .common import load
 
     catalog = load(request.path, request.limits, request.progress, request.lang, request.quiet)
     settings = load_settings(request, catalog)
+    if json:
+        settings = replace(settings, json_lang=request.lang)
     if request.scenario is None:
         return analyse(catalog, settings)
     from ..scenario import apply_scenario, load_scenario

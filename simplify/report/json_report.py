@@ -97,7 +97,7 @@ def findings_json(analysis: Analysis, lang: str) -> list:
             continue
         hit = cache.get(part.procedure, part.key) if cache is not None and part.key is not None else None
         if hit is None:
-            text = b",".join(orjson.dumps(f.to_dict(lang)) for f in part.reported(show_waived))
+            text = part.json(lang, show_waived)
             if cache is not None and part.key is not None:
                 cache.put(part.procedure, part.key, text)
         else:

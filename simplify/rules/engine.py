@@ -16,15 +16,16 @@ from collections.abc import Iterable, Iterator
 from ..cost import CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, procedure_cost
 from ..diagnostics import InputError, diag
 from ..measures import OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, resolves_defaults
+from ..metrics import metric_row, metrics_of
 from ..model import Catalog, Location, Procedure, evolve
 from ..network import links
 from ..parallel import split_map
-from .finding import Finding
+from .finding import Finding, Part
 from .loader import load_rules
 from .model import Rule
 from .paths import TARGETS, Context, Env
 
-__all__ = ["load_rules", "select_rules", "find", "projected_catalog", "combine_measures"]
+__all__ = ["load_rules", "select_rules", "find", "examine", "projected_catalog", "projected_metrics", "combine_measures"]
 
 
 def select_rules(rules: Iterable[Rule], select: str | None, ignore: str | None) -> tuple[Rule, ...]:
@@ -59,6 +60,24 @@ def find(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel,
 
     `only` limits them to the procedures it names; their links still come from the whole catalogue.
     """
+    parts = examine(catalog, rules, cost_model, costs, only, projected=False)
+    return [f for code in sorted(parts) for f in parts[code].findings()]
+
+
+def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, costs: dict[str, ProcedureCost],
+            only: set[str] | None = None, *, projected: bool = True, pickled: bool = False,
+            json: tuple[str, bool] | None = None) -> dict[str, Part]:
+    """The findings of each procedure (of those `only` names) as a `Part`, by code.
+
+    Everything made of one procedure's findings is made where they are found,
+    on every core (simplify.parallel), so that this process needs none of the
+    findings a forked child found: with `projected`, what the procedure's own
+    measures make of it (`Part.row`) and the merges and abolitions it suggests
+    (`Part.reaching`), for `projected_metrics`; with `pickled`, the findings
+    pickled as the analysis cache writes them (a child's always are: that is
+    how they come back); with `json` (a language and --show-waived), the
+    reported findings as JSON (`Part.json`).
+    """
     by_target = {t: [r for r in rules if r.target == t] for t in TARGETS}
     env = Env(links(catalog), costs, {p.code: p.kind for p in catalog.procedures})
     pricer = _Pricer(catalog, costs, cost_model)
@@ -66,20 +85,46 @@ def find(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel,
     databases = catalog.database_index()
     chosen = [p for p in catalog.procedures if only is None or p.code in only]
 
-    def find_in(share: list[Procedure]) -> list[Finding]:
-        found: list[Finding] = []
+    def examine_share(share: list[Procedure]) -> list[tuple[Part, bytes | None]]:
+        parts = []
         for p in share:
+            found: list[Finding] = []
             for target, target_rules in by_target.items():
                 if not target_rules:
                     continue
                 for ctx in _contexts(env, p, target, evidence, databases):
                     found += (_finding(rule, ctx, pricer) for rule in target_rules if rule.when(ctx))
-        return found
+            found.sort(key=_order)
+            part = Part.of(p.code, tuple(found))
+            if projected:
+                part.row, part.reaching = _own_effect(p, found, cost_model)
+            if pickled:
+                part.blob()
+            parts.append((part, part.json(*json) if json is not None else None))
+        return parts
 
-    # A child's findings come back pickled, a twentieth of what finding them costs.
-    found = split_map(find_in, chosen, 500, first_share=1.05)
-    found.sort(key=lambda f: (f.procedure, f.rule, f.location.sort_key()))
-    return found
+    examined = {}
+    # Each part's JSON comes back beside it: the analysis cache, which pickles parts, has no use for it.
+    for part, text in split_map(examine_share, chosen, 500):
+        if text is not None:
+            part.prepared(*json, text)
+        examined[part.procedure] = part
+    return examined
+
+
+def _order(f: Finding) -> tuple:
+    return f.rule, f.location.sort_key()
+
+
+def _own_effect(p: Procedure, found: list[Finding], cm: CostModel) -> tuple[tuple | None, tuple[Measure, ...]]:
+    """The metric row of `p` after the sets and removals its findings suggest (None when they change nothing),
+    and the merges and abolitions they suggest."""
+    measures = [f.measure for f in found if not f.waived and f.measure is not None]
+    if not measures:
+        return None, ()
+    q = own_projection(p, measures)
+    row = None if q is p else metric_row(q, procedure_cost(q, cm, days=False))
+    return row, tuple(m for m in measures if m.action in _REACHING)
 
 
 def _contexts(env: Env, p: Procedure, target: str, evidence: dict, databases: dict) -> Iterator[Context]:
@@ -186,15 +231,71 @@ _PART_EDITS = frozenset(("remove_document", "set_document", "set_step", "remove_
 
 def projected_catalog(catalog: Catalog, findings: Iterable[Finding]) -> Catalog:
     """`catalog` after every measure the findings suggest (see `combine_measures`); itself when there is none."""
-    measures = combine_measures(f.measure for f in findings if f.measure is not None)
+    measures = [f.measure for f in findings if f.measure is not None]
     if not measures:
         return catalog
     procedures: dict[str, Procedure | None] = {p.code: p for p in catalog.procedures}
+    own: dict[str, list[Measure]] = {}
     for m in measures:
+        own.setdefault(m.procedure, []).append(m)
+    for code, group in own.items():
+        p = procedures.get(code)
+        if p is not None:
+            procedures[code] = own_projection(p, group)
+    apply_reaching(procedures, measures)
+    return catalog.with_procedures(tuple(p for p in procedures.values() if p is not None))
+
+
+# Measures that reach beyond their procedure: applied to the catalogue once every procedure had its own.
+_REACHING = ("merge", "abolish")
+
+
+def own_projection(p: Procedure, measures: Iterable[Measure]) -> Procedure:
+    """`p` after the sets and removals among `measures` (all about `p`), combined as `combine_measures` says.
+
+    They change `p` alone, so each procedure's can be applied apart, and
+    before any merge or abolition (which `combine_measures` puts last).
+    """
+    procedures: dict[str, Procedure | None] = {p.code: p}
+    for m in combine_measures(measures):
+        if m.action not in _REACHING and check_measure(procedures, m) is None:
+            procedures.update(measure_changes(procedures, m))
+    return procedures[p.code]
+
+
+def apply_reaching(procedures: dict[str, Procedure | None], measures: Iterable[Measure]) -> None:
+    """Apply the merges and abolitions among `measures` (in the findings' order) to `procedures`, in place,
+    after each procedure had its own measures (`own_projection`)."""
+    for m in combine_measures(m for m in measures if m.action in _REACHING):
         # A merge into a procedure an earlier merge already dropped no longer applies.
         if check_measure(procedures, m) is None:
             procedures.update(measure_changes(procedures, m))
-    return catalog.with_procedures(tuple(p for p in procedures.values() if p is not None))
+
+
+def projected_metrics(catalog: Catalog, rows: list[tuple], parts: dict[str, Part], cm: CostModel) -> dict:
+    """The metrics after every measure the findings suggest: `compute_metrics(projected_catalog(...))`, from
+    the parts of `examine` and the catalogue's metric rows, reading findings only of the few procedures a
+    merge or abolition touches."""
+    reaching = [m for code in sorted(parts) for m in parts[code].reaching]
+    by_code = {p.code: p for p in catalog.procedures}
+    touched: dict[str, Procedure | None] = {}
+    for code in {c for m in reaching for c in (m.procedure, m.into) if c is not None}:
+        p = by_code.get(code)
+        if p is not None:
+            part = parts.get(code)
+            own = [f.measure for f in part.findings() if not f.waived and f.measure is not None] if part else []
+            touched[code] = own_projection(p, own)
+    apply_reaching(touched, reaching)
+    projected = []
+    for p, row in zip(catalog.procedures, rows):
+        if p.code in touched:
+            q = touched[p.code]
+            if q is not None:
+                projected.append(row if q is p else metric_row(q, procedure_cost(q, cm, days=False)))
+        else:
+            part = parts.get(p.code)
+            projected.append(row if part is None or part.row is None else part.row)
+    return metrics_of(projected)
 
 
 def combine_measures(measures: Iterable[Measure]) -> list[Measure]:

@@ -56,22 +56,29 @@ class Finding:
 
 
 class Part:
-    """One procedure's findings in order: the objects, or the bytes the analysis cache pickled them to.
+    """One procedure's findings in order, the objects or the bytes they were pickled to, and what their measures
+    do to it.
 
     `key` is what the analysis cache keyed them by (None when they were not
-    cached): the JSON cache keeps their JSON under the same key.
+    cached): the JSON cache keeps their JSON under the same key. `row` is the
+    procedure's metric row after the sets and removals its (unwaived) findings
+    suggest, None when they change nothing; `reaching` the merges and
+    abolitions they suggest (see `rules.engine.projected_metrics`).
     """
 
-    __slots__ = ("procedure", "count", "waived", "key", "_findings", "_blob")
+    __slots__ = ("procedure", "count", "waived", "key", "row", "reaching", "_findings", "_blob", "_json")
 
-    def __init__(self, procedure: str, count: int, waived: int, key: bytes | None,
-                 findings: tuple[Finding, ...] | None, blob: bytes | None):
+    def __init__(self, procedure: str, count: int, waived: int, key: bytes | None, row: tuple | None,
+                 reaching: tuple[Measure, ...], findings: tuple[Finding, ...] | None, blob: bytes | None,
+                 json: tuple[str, bool, bytes] | None = None):
+        # The arguments are the slots in order: the cache's unpickler sets them directly (model.maker).
         self.procedure, self.count, self.waived, self.key = procedure, count, waived, key
-        self._findings, self._blob = findings, blob
+        self.row, self.reaching = row, reaching
+        self._findings, self._blob, self._json = findings, blob, json
 
     @classmethod
     def of(cls, procedure: str, findings: tuple[Finding, ...]) -> Part:
-        return cls(procedure, len(findings), sum(f.waived for f in findings), None, findings, None)
+        return cls(procedure, len(findings), sum(f.waived for f in findings), None, None, (), findings, None)
 
     def findings(self) -> tuple[Finding, ...]:
         if self._findings is None:
@@ -87,6 +94,18 @@ class Part:
 
             self._blob = dumped(self._findings)
         return self._blob
+
+    def json(self, lang: str, show_waived: bool) -> bytes:
+        """The reported findings as compact JSON, the objects joined by commas (a piece of the audit's list)."""
+        if self._json is not None and self._json[:2] == (lang, show_waived):
+            return self._json[2]
+        import orjson
+
+        return b",".join(orjson.dumps(f.to_dict(lang)) for f in self.reported(show_waived))
+
+    def prepared(self, lang: str, show_waived: bool, text: bytes) -> None:
+        """Keep `text`, what `json(lang, show_waived)` gives, made where the findings were found."""
+        self._json = (lang, show_waived, text)
 
     def reported(self, show_waived: bool) -> tuple[Finding, ...]:
         found = self.findings()

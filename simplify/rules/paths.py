@@ -113,7 +113,10 @@ def compile_path(path: str, target: str) -> Getter | tuple[str, str]:
         return _unknown(path, target)
     if computed is not None:
         return computed[0]
-    return _field_getter(_SLOT[scope], name, fields_of(_CLASSES[scope])[name])
+    # The procedure and the object the rule is on are always there; a document's step, evidence type
+    # and database may not be.
+    always = scope in ("procedure", target)
+    return _field_getter(_SLOT[scope], name, fields_of(_CLASSES[scope])[name], always)
 
 
 def _unknown(path: str, target: str) -> tuple[str, str]:
@@ -127,14 +130,17 @@ def _unknown(path: str, target: str) -> tuple[str, str]:
             f"đường dẫn không xác định '{path}' cho quy tắc trên {target}; quy tắc này đọc được {scopes}")
 
 
-def _field_getter(slot: str, name: str, f: Any) -> Getter:
+def _field_getter(slot: str, name: str, f: Any, always: bool) -> Getter:
     read = attrgetter(f"{slot}.{name}")
     if name in _IDS:
         key = attrgetter(_IDS[name])
-        return lambda c: _absent_as_none(c, lambda c: tuple(map(key, read(c))))
-    if f.metadata["kind"] == LEGAL:
-        return lambda c: _absent_as_none(c, lambda c: tuple(r.ref for r in read(c)))
-    return lambda c: _absent_as_none(c, read)
+        get = lambda c: tuple(map(key, read(c)))  # noqa: E731
+    elif f.metadata["kind"] == LEGAL:
+        get = lambda c: tuple(r.ref for r in read(c))  # noqa: E731
+    else:
+        get = read
+    # Rules read millions of fields of a national catalogue: no guard where the object cannot be missing.
+    return get if always else lambda c: _absent_as_none(c, get)
 
 
 def _absent_as_none(c: Context, read: Getter) -> Any:
