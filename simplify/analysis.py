@@ -84,7 +84,9 @@ def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
         costs, parts = _cached(catalog, settings, cache)
         cache.save()
     start_later()  # the cache files are written on another core while the rest is worked out
-    rows = [metric_row(p, costs[p.code]) for p in catalog.procedures]
+    # A procedure's row was made where its findings were, unless there are no rules.
+    rows = [part.before if (part := parts.get(p.code)) is not None and part.before is not None
+            else metric_row(p, costs[p.code]) for p in catalog.procedures]
     metrics = metrics_of(rows)
     projected_metrics = cache.projected() if cache is not None else None
     if projected_metrics is None:

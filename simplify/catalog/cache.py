@@ -37,7 +37,7 @@ from ..atomic import write_atomic
 if TYPE_CHECKING:
     from ..model import Catalog
 
-FORMAT = 4
+FORMAT = 5
 # Classes a cache file may hold, with the module each is defined in.
 _CLASSES = {
     "simplify.model": ("Location", "LegalRef", "Step", "Document", "Fee", "Output", "Waiver", "Procedure",
@@ -120,8 +120,8 @@ def _reducers() -> dict[type, Any]:
 
         # A procedure's findings are written pickled on their own, to be read only when looked at.
         # (Their JSON, made for one language, is the JSON cache's business.)
-        _REDUCERS[Part] = lambda part: (Part, (part.procedure, part.count, part.waived, part.key, part.row,
-                                               part.reaching, None, part.blob(), None))
+        _REDUCERS[Part] = lambda part: (Part, (part.procedure, part.count, part.waived, part.key, part.before,
+                                               part.after, part.reaching, None, part.blob(), None))
     return _REDUCERS
 
 

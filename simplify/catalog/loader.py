@@ -152,9 +152,6 @@ def _top_built(datas: dict[str, bytes | None], limits: Limits, diags: list[Diagn
 
 # Below this many files to parse, a forked process costs more than it saves.
 PARALLEL_FROM = 400
-# This process's share of the files against a child's: both pickle what they parsed (for the cache file,
-# and a child to send it), and this process then reads a child's back.
-PARENT_SHARE = 0.95
 
 
 def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, cache: ParseCache,
@@ -203,7 +200,7 @@ def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, ca
         data = dumped(entries) if caching or child else None
         return [(data, None if child else entries)]
 
-    for data, entries in split_map(parse, misses, PARALLEL_FROM // 2, first_share=PARENT_SHARE) if misses else ():
+    for data, entries in split_map(parse, misses, PARALLEL_FROM // 2) if misses else ():
         if entries is None:
             entries = load_trusted(data)
         if data is not None:

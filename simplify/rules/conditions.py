@@ -80,8 +80,13 @@ def compile_block(raw: Any, where: Location, target: str, fail: Fail) -> Predica
 
 
 def _all(preds: list) -> Callable:
+    # Rules are evaluated on every object of a national catalogue: the usual one or two conditions are
+    # called directly.
     if len(preds) == 1:
         return preds[0]
+    if len(preds) == 2:
+        first, second = preds
+        return lambda x: first(x) and second(x)
     return lambda x: all(p(x) for p in preds)
 
 
@@ -103,8 +108,7 @@ def _item_loc(value: Any, index: int, default: Location) -> Location:
 def compile_condition(raw: Any, where: Location, fail: Fail) -> Test:
     """The test of one value: a literal means equality, else a one-key operator mapping."""
     if not isinstance(raw, RawMap):
-        literal = freeze(raw)
-        return lambda v: same(v, literal)
+        return _equal_to(freeze(raw))
     if len(raw) != 1:
         fail(where, f"a condition has exactly one operator, not {len(raw)} ({', '.join(map(str, raw))})",
              f"một điều kiện có đúng một toán tử, không phải {len(raw)} ({', '.join(map(str, raw))})")
@@ -128,9 +132,18 @@ def compile_condition(raw: Any, where: Location, fail: Fail) -> Test:
     return maker(operand, at, fail)
 
 
-def _equal(operand: Any, where: Location, fail: Fail) -> Test:
-    literal = freeze(operand)
+def _equal_to(literal: Any) -> Test:
+    """`same(v, literal)`, without the checks the literal's type makes moot (a bool or None is one object,
+    text equals only text)."""
+    if literal is None or isinstance(literal, bool):
+        return lambda v: v is literal
+    if isinstance(literal, str):
+        return lambda v: v == literal
     return lambda v: same(v, literal)
+
+
+def _equal(operand: Any, where: Location, fail: Fail) -> Test:
+    return _equal_to(freeze(operand))
 
 
 def _not_equal(operand: Any, where: Location, fail: Fail) -> Test:

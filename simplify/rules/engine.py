@@ -10,7 +10,6 @@ applies every suggested measure at once, one per object.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ..cost import CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, procedure_cost
@@ -71,9 +70,10 @@ def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, cost
 
     Everything made of one procedure's findings is made where they are found,
     on every core (simplify.parallel), so that this process needs none of the
-    findings a forked child found: with `projected`, what the procedure's own
-    measures make of it (`Part.row`) and the merges and abolitions it suggests
-    (`Part.reaching`), for `projected_metrics`; with `pickled`, the findings
+    findings a forked child found: with `projected`, the procedure's metric row
+    as it is and after its own measures (`Part.before`, `Part.after`) and the
+    merges and abolitions it suggests (`Part.reaching`), for the metrics and
+    `projected_metrics`; with `pickled`, the findings
     pickled as the analysis cache writes them (a child's always are: that is
     how they come back); with `json` (a language and --show-waived), the
     reported findings as JSON (`Part.json`).
@@ -97,7 +97,8 @@ def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, cost
             found.sort(key=_order)
             part = Part.of(p.code, tuple(found))
             if projected:
-                part.row, part.reaching = _own_effect(p, found, cost_model)
+                part.before = metric_row(p, costs[p.code])
+                part.after, part.reaching = _own_effect(p, found, cost_model)
             if pickled:
                 part.blob()
             parts.append((part, part.json(*json) if json is not None else None))
@@ -140,15 +141,17 @@ def _contexts(env: Env, p: Procedure, target: str, evidence: dict, databases: di
     else:
         steps = {s.id: s for s in p.steps}
         issued = {o.evidence for o in p.outputs}
-        asked = Counter(d.evidence for d in p.documents)
-        seen: Counter[str] = Counter()
+        asked: dict[str, int] = {}
+        for d in p.documents:
+            asked[d.evidence] = asked.get(d.evidence, 0) + 1
+        seen: dict[str, int] = {}
         for d in p.documents:
             e = evidence.get(d.evidence)
             db = databases.get(e.held_in) if e is not None and e.held_in else None
-            seen[d.evidence] += 1
+            nth = seen[d.evidence] = seen.get(d.evidence, 0) + 1
             yield Context(env, p, step=steps.get(d.step), document=d, evidence=e, database=db,
-                          duplicate=seen[d.evidence] > 1, self_issued=d.evidence in issued,
-                          occurrence=seen[d.evidence] if asked[d.evidence] > 1 else None)
+                          duplicate=nth > 1, self_issued=d.evidence in issued,
+                          occurrence=nth if asked[d.evidence] > 1 else None)
 
 
 def _finding(rule: Rule, ctx: Context, pricer: _Pricer) -> Finding:
@@ -156,7 +159,6 @@ def _finding(rule: Rule, ctx: Context, pricer: _Pricer) -> Finding:
     step = ctx.step.id if rule.target == "step" else None
     evidence = ctx.document.evidence if rule.target == "document" else None
     fee = ctx.fee.name if rule.target == "fee" else None
-    obj = {"procedure": p, "step": ctx.step, "document": ctx.document, "fee": ctx.fee}[rule.target]
     measure = _suggested(rule, ctx)
     vi, en = rule.templates
     return Finding(
@@ -164,8 +166,10 @@ def _finding(rule: Rule, ctx: Context, pricer: _Pricer) -> Finding:
         step=step, evidence=evidence, fee=fee,
         message_vi=vi.render(ctx, "vi"), message_en=en.render(ctx, "en"),
         annual_saving=pricer.saving(measure),
-        waived=any(w.rule == rule.code and w.evidence in (None, evidence) and w.step in (None, step) for w in p.waivers),
-        location=obj.location, measure=measure,
+        waived=bool(p.waivers) and any(w.rule == rule.code and w.evidence in (None, evidence) and w.step in (None, step)
+                                       for w in p.waivers),
+        location=getattr(ctx, rule.target).location,  # the procedure, step, document or fee the rule is on
+        measure=measure,
     )
 
 
@@ -294,7 +298,7 @@ def projected_metrics(catalog: Catalog, rows: list[tuple], parts: dict[str, Part
                 projected.append(row if q is p else metric_row(q, procedure_cost(q, cm, days=False)))
         else:
             part = parts.get(p.code)
-            projected.append(row if part is None or part.row is None else part.row)
+            projected.append(row if part is None or part.after is None else part.after)
     return metrics_of(projected)
 
 

@@ -3,6 +3,7 @@ findings of an analysis, kept by procedure."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -10,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from ..measures import Measure
-from ..model import Location
+from ..model import Location, maker
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,39 +61,38 @@ class Part:
     do to it.
 
     `key` is what the analysis cache keyed them by (None when they were not
-    cached): the JSON cache keeps their JSON under the same key. `row` is the
-    procedure's metric row after the sets and removals its (unwaived) findings
-    suggest, None when they change nothing; `reaching` the merges and
-    abolitions they suggest (see `rules.engine.projected_metrics`).
+    cached): the JSON cache keeps their JSON under the same key. `before` is
+    the procedure's metric row (`metrics.metric_row`) and `after` the row after
+    the sets and removals its unwaived findings suggest, None when they change
+    nothing; `reaching` the merges and abolitions they suggest (see
+    `rules.engine.projected_metrics`).
     """
 
-    __slots__ = ("procedure", "count", "waived", "key", "row", "reaching", "_findings", "_blob", "_json")
+    __slots__ = ("procedure", "count", "waived", "key", "before", "after", "reaching", "_findings", "_blob", "_json")
 
-    def __init__(self, procedure: str, count: int, waived: int, key: bytes | None, row: tuple | None,
-                 reaching: tuple[Measure, ...], findings: tuple[Finding, ...] | None, blob: bytes | None,
-                 json: tuple[str, bool, bytes] | None = None):
+    def __init__(self, procedure: str, count: int, waived: int, key: bytes | None, before: tuple | None,
+                 after: tuple | None, reaching: tuple[Measure, ...], findings: tuple[Finding, ...] | None,
+                 blob: bytes | None, json: tuple[str, bool, bytes] | None = None):
         # The arguments are the slots in order: the cache's unpickler sets them directly (model.maker).
         self.procedure, self.count, self.waived, self.key = procedure, count, waived, key
-        self.row, self.reaching = row, reaching
+        self.before, self.after, self.reaching = before, after, reaching
         self._findings, self._blob, self._json = findings, blob, json
 
     @classmethod
     def of(cls, procedure: str, findings: tuple[Finding, ...]) -> Part:
-        return cls(procedure, len(findings), sum(f.waived for f in findings), None, None, (), findings, None)
+        return cls(procedure, len(findings), sum(f.waived for f in findings), None, None, None, (), findings, None)
 
     def findings(self) -> tuple[Finding, ...]:
         if self._findings is None:
             from ..catalog.cache import load_trusted
 
-            self._findings = load_trusted(self._blob)
+            self._findings = tuple(map(_unpacked, load_trusted(self._blob)))
         return self._findings
 
     def blob(self) -> bytes:
         """The findings pickled, as the analysis cache writes them."""
         if self._blob is None:
-            from ..catalog.cache import dumped
-
-            self._blob = dumped(self._findings)
+            self._blob = pickle.dumps([_packed(f) for f in self._findings], pickle.HIGHEST_PROTOCOL)
         return self._blob
 
     def json(self, lang: str, show_waived: bool) -> bytes:
@@ -110,6 +110,27 @@ class Part:
     def reported(self, show_waived: bool) -> tuple[Finding, ...]:
         found = self.findings()
         return found if show_waived or not self.waived else tuple(f for f in found if not f.waived)
+
+
+# A finding is pickled as a tuple of plain values, its location and measure as tuples in it: pickle writes
+# those in C, where each model object would cost a call of Python (a national catalogue has 150,000 findings).
+_LOCATION = attrgetter(*Location.__slots__)
+_MEASURE = attrgetter(*Measure.__slots__[:-1])  # all but the location, which is last
+_FINDING = attrgetter(*Finding.__slots__[:-2])  # all but the location and the measure, which are last
+_make_location = maker(Location)
+_make_measure = maker(Measure)
+_make_finding = maker(Finding)
+
+
+def _packed(f: Finding) -> tuple:
+    m = f.measure
+    return (*_FINDING(f), _LOCATION(f.location), None if m is None else (*_MEASURE(m), _LOCATION(m.location)))
+
+
+def _unpacked(t: tuple) -> Finding:
+    m = t[-1]
+    measure = None if m is None else _make_measure(*m[:-1], _make_location(*m[-1]))
+    return _make_finding(*t[:-2], _make_location(*t[-2]), measure)
 
 
 class Findings(Sequence):

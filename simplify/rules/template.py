@@ -25,7 +25,7 @@ class Template:
     parts: tuple[str | Getter, ...]
 
     def render(self, ctx: Context, lang: str) -> str:
-        return "".join(p if isinstance(p, str) else as_text(p(ctx), lang) for p in self.parts)
+        return "".join([p if isinstance(p, str) else as_text(p(ctx), lang) for p in self.parts])
 
 
 def compile_template(source: str, target: str) -> Template | tuple[str, str]:
