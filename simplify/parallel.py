@@ -3,7 +3,7 @@
 A fork, not a fresh interpreter, because the work needs what this process
 already holds (the catalogue, the settings, the rules): a forked child sees
 it without copying or pickling. Each child sends its result back pickled
-through a pipe, read with the caches' restricted unpickler. The split never
+in a file of its own with no name, read with the caches' restricted unpickler. The split never
 changes a result: shares are consecutive and joined in order, and a child
 that fails for any reason (killed, out of memory, an exception) has its
 share done again here. Where fork is missing (Windows), for small inputs, or
@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,14 +53,16 @@ def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], min_sh
     if count <= 1:
         return work(items)
     bounds = _bounds(len(items), count, first_share)
+    _reap(block=False)
     children = [_start(work, items[a:b]) for a, b in bounds[1:]]
     try:
         mine = work(items[bounds[0][0]:bounds[0][1]])
     except BaseException:
-        for pid, read_end in children:  # a child blocked on a full pipe would wait for ever
-            os.close(read_end)
+        for pid, out, done in children:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            out.close()
+            os.close(done)
         raise
     for child, (a, b) in zip(children, bounds[1:]):
         mine += _finish(child, work, items[a:b])
@@ -90,35 +93,51 @@ def _fork(body: Callable[[], None]) -> int:
     return pid
 
 
-def _start(work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> tuple[int, int]:
-    read_end, write_end = os.pipe()
+def _start(work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> tuple[int, BinaryIO, int]:
+    # The result goes through a file with no name, not a pipe: a pipe passes tens of megabytes 64 KB at a
+    # time, waking both processes for each. The pipe only says the file is complete: a child that has
+    # touched a large inherited memory takes a while to exit, and its result is not held up by that.
+    out = tempfile.TemporaryFile()
+    done, said = os.pipe()
 
     def send() -> None:
         from .catalog.cache import dumped
 
-        os.close(read_end)
-        data = dumped(work(share))
-        with os.fdopen(write_end, "wb") as out:
-            out.write(data)
+        os.close(done)
+        out.write(dumped(work(share)))
+        out.flush()
+        os.write(said, b"1")
 
     pid = _fork(send)
-    os.close(write_end)
-    return pid, read_end
+    os.close(said)
+    return pid, out, done
 
 
-def _finish(child: tuple[int, int], work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> list[R]:
-    pid, read_end = child
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status == 0:
-        from .catalog.cache import load_trusted
+def _finish(child: tuple[int, BinaryIO, int], work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> list[R]:
+    pid, out, done = child
+    with out:
+        complete = os.read(done, 1) == b"1"  # nothing (the end of the pipe) if the child failed
+        os.close(done)
+        _unreaped.append(pid)
+        if complete:
+            from .catalog.cache import load_trusted
 
-        try:
-            return load_trusted(data)
-        except Exception:  # a child cut short: fall through and do its share here
-            pass
+            out.seek(0)
+            try:
+                return load_trusted(out.read())
+            except Exception:  # a file cut short: fall through and do its share here
+                pass
     return work(share)
+
+
+_unreaped: list[int] = []  # children that said their result is complete and may still be exiting
+
+
+def _reap(block: bool) -> None:
+    """Collect the exit of the children that are done (all of them, waiting, with `block`)."""
+    for pid in list(_unreaped):
+        if os.waitpid(pid, 0 if block else os.WNOHANG)[0]:
+            _unreaped.remove(pid)
 
 
 # -- work after the result: cache files written while the output is made --
@@ -172,6 +191,7 @@ def wait_later() -> None:
     global _deferring
     _run_here()
     _deferring = False
+    _reap(block=False)  # one still exiting is left to finish on its own
     while _running:
         pid, batch = _running.pop(0)
         _, status = os.waitpid(pid, 0)

@@ -82,8 +82,9 @@ def test_a_national_shaped_catalogue_gives_the_same_audit_split_or_not(tmp_path,
         runs[jobs, "warm"] = _run("audit", str(root), "--format", "json")
         for file in broken:
             file.write_text(file.read_text(encoding="utf-8").replace("kind:", "kind: [", 1), encoding="utf-8")
-    # split in the second round only: parsing (validate, audit, cold) and finding (audit, cold)
-    assert len(started) == 5
+    # split in the second round only: reading the files (validate, audit, cold, warm; parsing them in the
+    # first three) and finding (audit, cold)
+    assert len(started) == 6
     code, _, errors = runs["1", "validate"]
     assert code == 2 and errors.count("E10") == len(broken)
     assert runs["2", "validate"] == runs["1", "validate"]

@@ -158,54 +158,53 @@ def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, ca
                           diags: list[Diagnostic], progress: Progress | None) -> tuple[list[Procedure], list[bytes]]:
     """The procedures of the files and the fingerprints of their files, unchanged ones from the cache.
 
-    The files to parse are split across the machine's cores (simplify.parallel).
-    Each process pickles the entries it made once: those bytes are what a
-    child sends back and what the parse cache file holds (`put_pickled`).
+    The files are split across the machine's cores (simplify.parallel): each
+    process reads its share and parses those the cache does not have. It
+    pickles the entries it made once: those bytes are what a child sends back
+    and what the parse cache file holds (`put_pickled`).
     """
-    found: list[tuple[Procedure | None, bytes, list[Diagnostic]] | None] = [None] * len(files)
-    misses: list[tuple[int, str, bytes, bytes]] = []
     rels = [f"procedures/{os.path.basename(file)}" for file in files]
-    for i, (file, rel) in enumerate(zip(files, rels)):
-        problems: list[Diagnostic] = []
-        data = _read_bytes(file, rel, problems)
-        if data is None:
-            found[i] = (None, b"", problems)
-            continue
-        key = digest(data)
-        hit = cache.get(rel, key)
-        if hit is None:
-            misses.append((i, rel, data, key))
-        else:
-            found[i] = (hit[0], key, list(hit[1]))
-    hits = len(files) - len(misses)
-    index = {rel: i for i, rel, _, _ in misses}
-    if progress is not None:
-        progress(hits, len(files))
-
     here = os.getpid()
     caching = cache.path is not None
 
-    def parse(share):
-        entries = {}
-        scale = len(misses) / max(1, len(share))  # this process's share stands for all of them
+    def read(share: range) -> list[tuple]:
+        """(the entries parsed, pickled; the entries or None in a child; (index, digest) of the files the
+        cache has; (index, problems) of those that could not be read)"""
+        entries, known, unread = {}, [], []
         child = os.getpid() != here
         # Only this process shows progress: a forked child must not touch the terminal's (locked) display.
         shown = None if child else progress
-        for j, (i, rel, data, key) in enumerate(share):
-            p, problems = _parse_procedure(data, rel, limits, builder)
-            entries[rel] = (key, p, tuple(problems))
+        for j, i in enumerate(share):
+            problems: list[Diagnostic] = []
+            data = _read_bytes(files[i], rels[i], problems)
+            if data is None:
+                unread.append((i, problems))
+                continue
+            key = digest(data)
+            if cache.get(rels[i], key) is not None:
+                known.append((i, key))
+                continue
+            p, problems = _parse_procedure(data, rels[i], limits, builder)
+            entries[rels[i]] = (key, p, tuple(problems))
             if shown is not None and j % 64 == 63:
-                shown(min(len(files), hits + round((j + 1) * scale)), len(files))
+                shown(min(len(files), round((j + 1) * len(files) / len(share))), len(files))
         # Pickled once, for the cache file and (from a child) to come back here: a child sends only the bytes.
-        data = dumped(entries) if caching or child else None
-        return [(data, None if child else entries)]
+        data = dumped(entries) if entries and (caching or child) else None
+        return [(data, None if child else entries, known, unread)]
 
-    for data, entries in split_map(parse, misses, PARALLEL_FROM // 2) if misses else ():
-        if entries is None:
+    found: list[tuple[Procedure | None, bytes, list[Diagnostic]] | None] = [None] * len(files)
+    index = {rel: i for i, rel in enumerate(rels)}
+    for data, entries, known, unread in split_map(read, range(len(files)), PARALLEL_FROM // 2):
+        for i, problems in unread:
+            found[i] = (None, b"", problems)
+        for i, key in known:
+            hit = cache.get(rels[i], key)  # (again, in this process: a child's lookup kept nothing here)
+            found[i] = (hit[0], key, list(hit[1]))
+        if entries is None and data is not None:
             entries = load_trusted(data)
-        if data is not None:
+        if caching and entries:
             cache.put_pickled(entries, data)
-        for rel, (key, p, problems) in entries.items():
+        for rel, (key, p, problems) in (entries or {}).items():
             found[index[rel]] = (p, key, list(problems))
     if progress is not None:
         progress(len(files), len(files))
