@@ -37,7 +37,11 @@ class CostModel:
     certification: Certification = Certification()
 
     def hourly(self, subject: str) -> float:
-        return dict(self.hourly_value)[subject]
+        # Read for every procedure and every measure priced: no dict made each time (the last entry wins, as in one).
+        for name, value in reversed(self.hourly_value):
+            if name == subject:
+                return value
+        raise KeyError(subject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +146,17 @@ def _step_terms(steps: tuple[Step, ...]) -> tuple[float, float, int, int]:
 
 
 def _document_terms(documents: tuple[Document, ...], cm: CostModel) -> tuple[float, float, int]:
-    cert_visit = 1 if any(d.certified and d.copies >= 1 for d in documents) else 0
-    return sum([d.hours for d in documents]), sum([document_cash(d, cm) for d in documents]), cert_visit
+    return document_terms_of(document_rows(documents, cm))
+
+
+def document_rows(documents: tuple[Document, ...], cm: CostModel) -> list[tuple[float, float, bool]]:
+    """What each document adds to a dossier: its hours, its cash and whether its certified copies cost a visit."""
+    return [(d.hours, document_cash(d, cm), d.certified and d.copies >= 1) for d in documents]
+
+
+def document_terms_of(rows: list[tuple[float, float, bool]]) -> tuple[float, float, int]:
+    """The documents' terms of `Terms` from their `document_rows` (of those kept, for a measure removing some)."""
+    return sum([r[0] for r in rows]), sum([r[1] for r in rows]), 1 if any(r[2] for r in rows) else 0
 
 
 def _fee_terms(fees: tuple[Fee, ...]) -> tuple[float, float]:

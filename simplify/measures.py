@@ -187,7 +187,7 @@ def _document_problem(p: Procedure, m: Measure) -> tuple[str, str] | None:
     asked = sum(1 for d in p.documents if d.evidence == m.evidence)
     if asked == 0:
         return f"{p.code} does not ask for '{m.evidence}'", f"{p.code} không yêu cầu giấy tờ '{m.evidence}'"
-    nth = dict(m.values).get(OCCURRENCE)
+    nth = occurrence(m)
     if nth is None:
         return None
     if not isinstance(nth, int) or isinstance(nth, bool) or nth < 1:
@@ -296,9 +296,17 @@ def resolves_defaults(m: Measure) -> bool:
     return m.action == "remove_step" or any(value is None for _, value in m.values)
 
 
-def _chosen(p: Procedure, m: Measure) -> list[bool]:
+def occurrence(m: Measure) -> Any:
+    """Which document of its evidence type a document measure is about (its OCCURRENCE value), or None."""
+    for key, value in reversed(m.values):  # the last, as a dict of them would say
+        if key == OCCURRENCE:
+            return value
+    return None
+
+
+def chosen_documents(p: Procedure, m: Measure) -> list[bool]:
     """For each document of `p`, whether the document measure `m` is about it."""
-    nth = dict(m.values).get(OCCURRENCE)
+    nth = occurrence(m)
     seen = 0
     chosen = []
     for d in p.documents:
@@ -308,12 +316,12 @@ def _chosen(p: Procedure, m: Measure) -> list[bool]:
 
 
 def _remove_document(p: Procedure, m: Measure) -> dict[str, Any]:
-    return {"documents": tuple(d for d, hit in zip(p.documents, _chosen(p, m)) if not hit)}
+    return {"documents": tuple(d for d, hit in zip(p.documents, chosen_documents(p, m)) if not hit)}
 
 
 def _set_document(p: Procedure, m: Measure) -> dict[str, Any]:
     values = typed_values(m)[0]
-    return {"documents": tuple(evolve(d, **values) if hit else d for d, hit in zip(p.documents, _chosen(p, m)))}
+    return {"documents": tuple(evolve(d, **values) if hit else d for d, hit in zip(p.documents, chosen_documents(p, m)))}
 
 
 def _remove_step(p: Procedure, m: Measure) -> dict[str, Any]:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..cost import CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, procedure_cost
+from ..cost import (CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, document_rows, document_terms_of,
+                    procedure_cost)
 from ..diagnostics import InputError, diag
-from ..measures import OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, resolves_defaults
+from ..measures import (OCCURRENCE, Measure, check_measure, chosen_documents, measure_changes, measure_edit, occurrence,
+                        resolves_defaults)
 from ..metrics import metric_row, metrics_of
 from ..model import Catalog, Location, Procedure, evolve, resolve_procedure
 from ..network import links
@@ -204,24 +206,30 @@ class _Pricer:
         self.costs = costs
         self.cost_model = cost_model
         self.known: dict[Measure, float] = {}
-        self.terms: dict[str, Terms] = {}  # of the procedure last priced: its findings come together
+        # The terms and document rows of the procedure last priced: its findings come together.
+        self.last: tuple[str, Terms, list] | None = None
 
     def saving(self, m: Measure | None) -> float:
         if m is None:
             return 0.0
-        if m not in self.known:
-            self.known[m] = self._price(m)
-        return self.known[m]
+        saving = self.known.get(m)
+        if saving is None:
+            saving = self.known[m] = self._price(m)
+        return saving
 
     def _price(self, m: Measure) -> float:
         p = self.procedures[m.procedure]
         if m.action in _PART_EDITS and not resolves_defaults(m):
             # Only steps, documents or fees change: cost them in place of the procedure's own.
-            terms = self.terms.get(p.code)
-            if terms is None:
-                self.terms.clear()
-                terms = self.terms[p.code] = cost_terms(p, self.cost_model)
-            return self.costs[p.code].annual_cost - annual_cost_with(p, self.cost_model, terms, **measure_edit(p, m))
+            if self.last is None or self.last[0] != p.code:
+                self.last = (p.code, cost_terms(p, self.cost_model), document_rows(p.documents, self.cost_model))
+            _, terms, rows = self.last
+            if m.action == "remove_document":  # the most common measure: the rows of the documents kept
+                kept = [row for row, hit in zip(rows, chosen_documents(p, m)) if not hit]
+                after = annual_cost_with(p, self.cost_model, (terms[0], document_terms_of(kept), terms[2]))
+            else:
+                after = annual_cost_with(p, self.cost_model, terms, **measure_edit(p, m))
+            return self.costs[p.code].annual_cost - after
         changed = measure_changes(self.procedures, m)
         before = sum(self.costs[code].annual_cost for code in changed)
         after = sum(procedure_cost(q, self.cost_model, days=False).annual_cost
@@ -353,20 +361,13 @@ def combine_measures(measures: Iterable[Measure]) -> list[Measure]:
             merges.setdefault(m.procedure, m)
             continue
         kind = m.action.split("_", 1)[1]
-        objects.setdefault((m.procedure, kind, m.evidence, m.step, m.fee, _nth(m)), []).append(m)
+        objects.setdefault((m.procedure, kind, m.evidence, m.step, m.fee, occurrence(m)), []).append(m)
     removed = {key[:5] for key, group in objects.items() if key[5] is None and any(_removes(m) for m in group)}
     edits = [one for key, group in objects.items() if key[5] is None or key[:5] not in removed
              for one in _one_per_object(group)]
     sets = [m for m in edits if not _removes(m)]
-    removals = sorted((m for m in edits if _removes(m)), key=lambda m: -(_nth(m) or 0))
+    removals = sorted((m for m in edits if _removes(m)), key=lambda m: -(occurrence(m) or 0))
     return sets + removals + _merge_order(list(merges.values())) + list(abolished.values())
-
-
-def _nth(m: Measure) -> int | None:
-    for key, value in reversed(m.values):  # the last, as a dict of them would say
-        if key == OCCURRENCE:
-            return value
-    return None
 
 
 def _removes(m: Measure) -> bool:
