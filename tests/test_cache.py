@@ -176,6 +176,34 @@ def test_corrupt_one_file_cache_is_ignored_and_rebuilt(one_file, cache_dir):
     _corrupt_cache_is_ignored_and_rebuilt(_load, one_file(), "parse", cache_dir)
 
 
+def test_workbook_procedures_are_cached_as_the_bytes_they_were_built_to(tmp_path, cache_dir, monkeypatch):
+    """A workbook's procedures are kept as the bytes each process pickled them to; spoilt, the file is ignored."""
+    from simplify.catalog.excel_writer import write_workbook
+    from simplify.model import evolve
+    from conftest import REPO
+
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")  # the workbook's is then the only cache file
+    catalog, _ = load_catalog(REPO / "tests" / "data" / "mini")
+    monkeypatch.setenv("SIMPLIFY_CACHE_DIR", str(cache_dir))
+    book = tmp_path / "mini.xlsx"
+    write_workbook(catalog, book)
+
+    def spoil(file):
+        stored = pickle.loads(file.read_bytes())  # the procedures read back from their segments, as a tuple
+        ((name, (key, cached, diags)),) = stored[3].items()
+        assert cached.procedures == catalog.procedures
+        spoilt = cache_module.pickled_tuple(list(cached.procedures), [b"\x80\x05garbage"])
+        stored[3][name] = (key, evolve(cached, procedures=spoilt), diags)
+        with open(file, "wb") as handle:
+            cache_module.dump(stored, handle)
+
+    _load(book)
+    (cache_file,) = cache_dir.glob("parse-*.pickle")
+    assert b"_joined" in cache_file.read_bytes()  # written as its segments, not procedure by procedure
+    _forget_recent()
+    _corrupt_cache_is_ignored_and_rebuilt(_load, book, "parse", cache_dir, spoil)
+
+
 # -- the analysis cache ----------------------------------------------------------------------------
 
 def _audit(path, cost_model=None) -> str:

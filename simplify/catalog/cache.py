@@ -118,6 +118,7 @@ def _reducers() -> dict[type, Any]:
                 _REDUCERS[cls] = lambda obj, cls=cls, values=values: (cls, values(obj))
         from ..rules.finding import Part
 
+        _REDUCERS[PickledTuple] = lambda items: (_joined, (items.segments,))
         # A procedure's findings are written pickled on their own, to be read only when looked at.
         # (Their JSON, made for one language, is the JSON cache's business.)
         _REDUCERS[Part] = lambda part: (Part, (part.procedure, part.count, part.waived, part.key, part.before,
@@ -135,8 +136,29 @@ def dump(value: Any, handle: BinaryIO) -> None:
         pickler.dump(value)
 
 
+class PickledTuple(tuple):
+    """A tuple of model objects that also holds the bytes they were pickled to (`dump` of lists of them, in
+    order): it is pickled as those bytes, not again."""
+
+    segments: tuple[bytes, ...]
+
+
+def pickled_tuple(items: list, segments: list[bytes]) -> PickledTuple:
+    """`items`, which `segments` hold pickled (each a list of consecutive ones), as a `PickledTuple`."""
+    out = PickledTuple(items)
+    out.segments = tuple(segments)
+    return out
+
+
+def _joined(segments: tuple[bytes, ...]) -> tuple:
+    """What a `PickledTuple` is read back as: the items of its segments, in order."""
+    return tuple(item for data in segments for item in load_trusted(data))
+
+
 class _ModelUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, "_joined"):
+            return _joined
         if (module, name) not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
         from ..model import maker

@@ -24,6 +24,7 @@ import datetime as dt
 import difflib
 import html
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -36,6 +37,7 @@ from ..diagnostics import Diagnostic, diag
 from ..model import Catalog, Location, format_fields
 from ..parallel import jobs, split_map
 from .build import Builder, check_unique_codes
+from .cache import cache_dir, dumped, load_trusted, pickled_tuple
 from .convert import CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, PROCEDURES, TABLES, Table, fold
 from .raw import CellList, CellMap, cell_list, cell_map
 from .yaml_reader import Limits, nfc
@@ -348,19 +350,28 @@ class _Reader:
         databases, evidence_types = b.references(
             self._table_list(DATABASES), Location(self.file, sheet=DATABASES.sheet),
             self._table_list(EVIDENCE_TYPES), Location(self.file, sheet=EVIDENCE_TYPES.sheet))
-        procedures = []
-        # Made into records and built on every core (simplify.parallel); a built procedure comes back pickled,
-        # a tenth of building it. This process's larger share is what balanced the 20,000-procedure workbook.
-        built = split_map(lambda share: [b.procedure_alone(raw, raw.loc()) for raw in map(_procedure_record, share)],
-                          self._procedures(), 200, first_share=1.2)
-        for p, problems in built:
-            b.diagnostics += problems
-            if p is not None:
-                procedures.append(p)
-        procedures = check_unique_codes(procedures, b)
+        here, caching = os.getpid(), cache_dir() is not None
+
+        def build(share: list) -> list[tuple]:
+            """(the procedures built, pickled; the procedures, or None in a child; each record's problems)"""
+            pairs = [b.procedure_alone(raw, raw.loc()) for raw in map(_procedure_record, share)]
+            made = [p for p, _ in pairs if p is not None]
+            child = os.getpid() != here
+            return [(dumped(made) if child or caching else None, None if child else made, [found for _, found in pairs])]
+
+        # Made into records and built on every core (simplify.parallel). Each process pickles what it built
+        # once: a child to send it, and both for the cache file, which keeps those bytes (`pickled_tuple`).
+        procedures, segments = [], []
+        for data, made, problems in split_map(build, self._procedures(), 200):
+            procedures += load_trusted(data) if made is None else made
+            segments.append(data)
+            for found in problems:
+                b.diagnostics += found
+        unique = check_unique_codes(procedures, b)
         if info is None:
             return None, b.diagnostics
-        return Catalog(info, tuple(evidence_types), tuple(databases), tuple(procedures), str(self.path)), b.diagnostics
+        kept = pickled_tuple(unique, segments) if len(unique) == len(procedures) and None not in segments else tuple(unique)
+        return Catalog(info, tuple(evidence_types), tuple(databases), kept, str(self.path)), b.diagnostics
 
     # -- one sheet ----------------------------------------------------------------
 
