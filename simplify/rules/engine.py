@@ -108,7 +108,8 @@ def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, cost
 
     examined = {}
     # Each part's JSON comes back beside it: the analysis cache, which pickles parts, has no use for it.
-    for part, text in split_map(examine_share, chosen, 500):
+    # A child then writes its parts to a file (70 MB at 20k): this process takes a little more meanwhile.
+    for part, text in split_map(examine_share, chosen, 500, first_share=1.06):
         if text is not None:
             part.prepared(*json, text)
         examined[part.procedure] = part
