@@ -191,7 +191,7 @@ def wait_later() -> None:
     global _deferring
     _run_here()
     _deferring = False
-    _reap(block=False)  # one still exiting is left to finish on its own
+    _reap(block=True)  # long done exiting by now; their CPU time is then counted as this process's
     while _running:
         pid, batch = _running.pop(0)
         _, status = os.waitpid(pid, 0)

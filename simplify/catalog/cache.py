@@ -15,7 +15,9 @@ cost and findings under a key that covers everything they depend on (see
 last run, and the JSON cache the JSON of each procedure's findings. All are
 safe to delete; a corrupt, stale or foreign file is ignored and rebuilt, and
 is read with an unpickler that can only make the model's own classes (and
-the costs and findings), never run code.
+the costs and findings), never run code. What a run parsed is kept as the
+bytes each process pickled it to (`put_pickled`, `PickledTuple`): the same
+bytes a forked worker sent back, not pickled a second time.
 """
 
 from __future__ import annotations
