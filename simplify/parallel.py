@@ -2,12 +2,13 @@
 
 A fork, not a fresh interpreter, because the work needs what this process
 already holds (the catalogue, the settings, the rules): a forked child sees
-it without copying or pickling. Each child sends its result back pickled
-in a file of its own with no name, read with the caches' restricted unpickler. The split never
-changes a result: shares are consecutive and joined in order, and a child
-that fails for any reason (killed, out of memory, an exception) has its
-share done again here. Where fork is missing (Windows), for small inputs, or
-with SIMPLIFY_JOBS=1, everything runs in this process.
+it without copying or pickling. Each child sends its result back pickled,
+in a file of its own with no name, read with the caches' restricted
+unpickler. The split never changes a result: shares are consecutive and
+joined in order, and a child that fails for any reason (killed, out of
+memory, an exception) has its share done again here. Where fork is
+missing (Windows), for small inputs, or with SIMPLIFY_JOBS=1, everything
+runs in this process.
 
 SIMPLIFY_JOBS sets how many processes may work at once (default: the cores
 this process may run on, at most MAX_JOBS).

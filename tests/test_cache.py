@@ -156,7 +156,7 @@ def test_one_file_identical_with_and_without_cache_and_read_once(one_file, cache
 
 
 def test_one_file_audit_reuses_the_analysis(one_file, cache_dir, monkeypatch):
-    calls = _spy_on_find(monkeypatch)
+    calls = _spy_on_examine(monkeypatch)
     without, cold, warm = _without_cold_warm(_audit, one_file(), "analysis", cache_dir, monkeypatch)
     assert without == cold == warm
     assert calls == [None, None]
@@ -228,7 +228,7 @@ def _forget_recent():
     cache_module.JsonCache._recent.clear()
 
 
-def _spy_on_find(monkeypatch) -> list:
+def _spy_on_examine(monkeypatch) -> list:
     """The `only` argument of every call of the rule engine (None: the whole catalogue)."""
     import simplify.rules.engine as engine
 
@@ -257,7 +257,7 @@ def _synthetic(folder, n=80):
 
 
 def test_audit_identical_with_and_without_cache(mini_copy, cache_dir, monkeypatch):
-    calls = _spy_on_find(monkeypatch)
+    calls = _spy_on_examine(monkeypatch)
     without, cold, warm = _without_cold_warm(_audit, mini_copy, "analysis", cache_dir, monkeypatch)
     assert calls == [None, None]  # the warm run took every procedure's findings from the cache
     assert without == cold == warm
@@ -284,7 +284,7 @@ def test_one_changed_file_reanalyses_it_and_its_neighbours_only(tmp_path, cache_
     file.write_text(head + "\n" + "\n".join(rest), encoding="utf-8")
 
     _forget_recent()
-    calls = _spy_on_find(monkeypatch)
+    calls = _spy_on_examine(monkeypatch)
     warm = _audit(root)
     (only,) = calls
     assert supplier.code in only and consumers <= only
@@ -315,7 +315,7 @@ def test_changed_cost_model_reprices_everything(mini_copy, cache_dir, monkeypatc
     model.write_text((defaults_dir() / "cost_model.yaml").read_text(encoding="utf-8")
                      .replace("citizen: 44000", "citizen: 50000"), encoding="utf-8")
     _forget_recent()
-    calls = _spy_on_find(monkeypatch)
+    calls = _spy_on_examine(monkeypatch)
     cached = _audit(mini_copy, model)
     assert calls == [None]
     monkeypatch.setenv("SIMPLIFY_CACHE_DIR", "")
@@ -337,7 +337,7 @@ def test_stale_analysis_entry_is_worked_out_again(mini_copy, cache_dir, monkeypa
     with open(cache_file, "wb") as handle:
         cache_module.dump(stored, handle)
     _forget_recent()
-    calls = _spy_on_find(monkeypatch)
+    calls = _spy_on_examine(monkeypatch)
     assert _audit(mini_copy) == expected
     assert calls == [{code}]
 

@@ -72,13 +72,14 @@ def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, cost
 
     Everything made of one procedure's findings is made where they are found,
     on every core (simplify.parallel), so that this process needs none of the
-    findings a forked child found: with `projected`, the procedure's metric row
-    as it is and after its own measures (`Part.before`, `Part.after`) and the
-    merges and abolitions it suggests (`Part.reaching`), for the metrics and
-    `projected_metrics`; with `pickled`, the findings
-    pickled as the analysis cache writes them (a child's always are: that is
-    how they come back); with `json` (a language and --show-waived), the
-    reported findings as JSON (`Part.json`).
+    findings a forked child found:
+    - with `projected`, the procedure's metric row as it is and after its own
+      measures (`Part.before`, `Part.after`) and the merges and abolitions it
+      suggests (`Part.reaching`), for the metrics and `projected_metrics`;
+    - with `pickled`, the findings pickled as the analysis cache writes them
+      (a child's always are: that is how they come back);
+    - with `json` (a language and --show-waived), the reported findings as
+      the audit's JSON (`Part.json`).
     """
     by_target = {t: [r for r in rules if r.target == t] for t in TARGETS}
     env = Env(links(catalog), costs, {p.code: p.kind for p in catalog.procedures})

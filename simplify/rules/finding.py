@@ -6,7 +6,6 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
@@ -147,11 +146,6 @@ class Findings(Sequence):
         self.parts = tuple(p for p in parts if p.count)
         self.source = source  # the name of the analysis cache files they came from or went to
         self._all: tuple[Finding, ...] | None = None
-
-    @classmethod
-    def of(cls, findings: Iterable[Finding]) -> Findings:
-        """Findings already in order (procedure first)."""
-        return cls(Part.of(code, tuple(group)) for code, group in groupby(findings, key=attrgetter("procedure")))
 
     def all(self) -> tuple[Finding, ...]:
         if self._all is None:
