@@ -55,18 +55,19 @@ def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], min_sh
         return work(items)
     bounds = _bounds(len(items), count, first_share)
     _reap(block=False)
-    children = [_start(work, items[a:b]) for a, b in bounds[1:]]
+    children = [(_start(work, items[a:b]), items[a:b]) for a, b in bounds[1:]]
     try:
         mine = work(items[bounds[0][0]:bounds[0][1]])
-    except BaseException:
-        for pid, out, done in children:
+        while children:
+            child, share = children.pop(0)  # from here on, _finish answers for it
+            mine += _finish(child, work, share)
+    except BaseException:  # interrupted or failed here: no child is left running
+        for (pid, out, done), _ in children:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             out.close()
             os.close(done)
         raise
-    for child, (a, b) in zip(children, bounds[1:]):
-        mine += _finish(child, work, items[a:b])
     return mine
 
 
@@ -116,10 +117,15 @@ def _start(work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> tuple[
 
 def _finish(child: tuple[int, BinaryIO, int], work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> list[R]:
     pid, out, done = child
+    complete = False
     with out:
-        complete = os.read(done, 1) == b"1"  # nothing (the end of the pipe) if the child failed
-        os.close(done)
-        _unreaped.append(pid)
+        try:
+            complete = os.read(done, 1) == b"1"  # nothing (the end of the pipe) if the child failed
+        finally:
+            os.close(done)
+            if not complete:  # failed, or this process interrupted while waiting: none is left running
+                os.kill(pid, signal.SIGKILL)
+            _unreaped.append(pid)
         if complete:
             from .catalog.cache import load_trusted
 
@@ -131,7 +137,7 @@ def _finish(child: tuple[int, BinaryIO, int], work: Callable[[Sequence[T]], list
     return work(share)
 
 
-_unreaped: list[int] = []  # children that said their result is complete and may still be exiting
+_unreaped: list[int] = []  # children done with (their result read, or failed) that may still be exiting
 
 
 def _reap(block: bool) -> None:

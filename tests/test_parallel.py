@@ -46,6 +46,54 @@ def test_a_failed_child_has_its_share_done_here(three_jobs, failure):
     assert parallel.split_map(work, list(range(900)), 100) == list(range(1, 901))
 
 
+@pytest.mark.parametrize("while_", ["working", "waiting"])
+def test_interrupted_here_leaves_no_child_running(three_jobs, while_):
+    """Interrupted while doing its own share or while waiting for a child's, this process kills its children."""
+    import signal
+    import time
+
+    parent = os.getpid()
+    started = []
+
+    def work(share):
+        if os.getpid() != parent:
+            time.sleep(30)
+        elif while_ == "working":
+            time.sleep(30)
+        return list(share)
+
+    real_start = parallel._start
+
+    def start(work, share):
+        child = real_start(work, share)
+        started.append(child[0])
+        return child
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(*_):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        parallel._start = start
+        began = time.monotonic()
+        with pytest.raises(Interrupted):
+            parallel.split_map(work, list(range(900)), 100)
+        assert time.monotonic() - began < 5
+    finally:
+        parallel._start = real_start
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    parallel._reap(block=True)
+    assert len(started) == 2
+    for pid in started:  # killed and collected: no such child any more
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
 def test_one_process_when_asked(monkeypatch):
     monkeypatch.setenv("SIMPLIFY_JOBS", "1")
     assert parallel.jobs() == 1
