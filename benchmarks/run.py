@@ -43,12 +43,21 @@ def _timed(work) -> Timing:
     return Timing(time.perf_counter() - wall, time.process_time() - cpu)
 
 
+def _read_once(files: list[Path]) -> None:
+    """Read the files before timing anything: neither the floor nor the commands after it then wait for
+    the disk (once, the floor took 9.2 s of wall time for 8.0 s of CPU, reading files evicted from memory)."""
+    for f in files:
+        f.read_bytes()
+
+
 def yaml_floor(folder: Path) -> Timing:
     """Time to parse every file of the folder with libyaml's safe loader, nothing else."""
     import yaml
 
     files = [folder / "catalog.yaml", folder / "evidence_types.yaml", folder / "databases.yaml"]
     files += sorted((folder / "procedures").glob("*.yaml"))
+    _read_once(files)
+
     def parse() -> None:
         for f in files:
             yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader)
@@ -59,6 +68,8 @@ def yaml_floor(folder: Path) -> Timing:
 def calamine_floor(workbook: Path) -> Timing:
     """Time for python-calamine to read every row of every sheet."""
     from python_calamine import CalamineWorkbook
+
+    _read_once([workbook])
 
     def read() -> None:
         book = CalamineWorkbook.from_path(str(workbook))
