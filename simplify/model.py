@@ -10,7 +10,7 @@ resolved in one place, `resolve_procedure`.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -314,22 +314,6 @@ def evolve(obj: Any, **changes: Any) -> Any:
     for name, value in changes.items():
         values[fields[1][name]] = value
     return maker(cls)(*values)
-
-
-def made(cls: type, values: dict[str, Any], location: Location) -> Any:
-    """A `cls` with the fields in `values`, the others at their defaults, read at `location` (its last field):
-    what `cls(**values, location=location)` gives, for every record of a national catalogue, at a third of
-    the cost of the frozen __init__."""
-    plan = _DEFAULTS.get(cls)
-    if plan is None:
-        spec = fields(cls)
-        assert spec[-1].name == "location" and all(f.default is not MISSING for f in spec)
-        plan = _DEFAULTS[cls] = (maker(cls), tuple((f.name, f.default) for f in spec[:-1]))
-    make, defaults = plan
-    return make(*[values.get(name, default) for name, default in defaults], location)
-
-
-_DEFAULTS: dict[type, tuple[Callable[..., Any], tuple[tuple[str, Any], ...]]] = {}
 
 
 # Per class: a getter of all its fields at once (a tuple: every model class has at least two) and each one's place.

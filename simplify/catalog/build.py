@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, diag
 from ..model import (
     BOOL, DATE, INT, LEGAL, NUMBER, SHARE, STR, STRLIST,
     NOWHERE, CatalogInfo, Database, EvidenceType, LegalRef, Location, Procedure, Step,
-    format_fields, made, resolve_procedure,
+    format_fields, resolve_procedure,
 )
 from .. import steps as step_graph
 from .raw import RawList, RawMap
@@ -99,7 +99,7 @@ class Builder:
             complete = False
         if not complete:
             return None
-        obj = made(cls, values, raw.loc())
+        obj = cls(**values, location=raw.loc())
         self._raw_of[id(obj)] = raw
         return obj
 
