@@ -238,7 +238,7 @@ class _CacheFile:
                         and isinstance(stored[4], tuple)):
                     entries = stored[3]
                     for data in stored[4]:
-                        entries.update(_ModelUnpickler(io.BytesIO(data)).load())
+                        entries.update(load_trusted(data))
                     self._remember(entries, _stamp(self.path))
                     return entries
         except Exception:  # a missing, corrupt or foreign cache is simply rebuilt
