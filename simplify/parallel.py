@@ -20,7 +20,7 @@ import os
 import signal
 import tempfile
 from collections.abc import Callable, Sequence
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -84,8 +84,10 @@ def _bounds(total: int, count: int, first_share: float) -> list[tuple[int, int]]
 def _fork(body: Callable[[], None]) -> int:
     """The pid of a forked child that runs `body` and leaves, with status 0 if it returned and 1 if not,
     without running anything of the parent's (atexit handlers, finally blocks, buffered output)."""
+    global _in_child
     pid = os.fork()
     if pid == 0:
+        _in_child = True
         status = 1
         try:
             body()
@@ -93,6 +95,35 @@ def _fork(body: Callable[[], None]) -> int:
         finally:
             os._exit(status)
     return pid
+
+
+_in_child = False
+
+
+def in_child() -> bool:
+    """Whether this process is a forked child (doing a share of some work, or the background writes)."""
+    return _in_child
+
+
+def pickled_once(value: Any, keep: bool) -> tuple[Any, bytes | None]:
+    """`value` as a share's work hands it back to be pickled only once: from a child, only its bytes (they are
+    what travels); here, the value itself, with its bytes when `keep` (a cache file then holds them as they
+    are). `unpickled_once` reads either back."""
+    from .catalog.cache import dumped
+
+    if _in_child:
+        return None, dumped(value)
+    return value, dumped(value) if keep else None
+
+
+def unpickled_once(handed: tuple[Any, bytes | None]) -> tuple[Any, bytes | None]:
+    """(the value, its bytes or None) of what `pickled_once` handed back, here or from a child."""
+    value, data = handed
+    if value is None:
+        from .catalog.cache import load_trusted
+
+        value = load_trusted(data)
+    return value, data
 
 
 def _start(work: Callable[[Sequence[T]], list[R]], share: Sequence[T]) -> tuple[int, BinaryIO, int]:

@@ -24,7 +24,6 @@ import datetime as dt
 import difflib
 import html
 import io
-import os
 import re
 import zipfile
 import zlib
@@ -35,9 +34,9 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, diag
 from ..model import Catalog, Location, format_fields
-from ..parallel import jobs, split_map
+from ..parallel import jobs, pickled_once, split_map, unpickled_once
 from .build import Builder, check_unique_codes
-from .cache import cache_dir, dumped, load_trusted, pickled_tuple
+from .cache import cache_dir, pickled_tuple
 from .convert import CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, PROCEDURES, TABLES, Table, fold
 from .raw import CellList, CellMap, cell_list, cell_map
 from .yaml_reader import Limits, nfc
@@ -350,20 +349,19 @@ class _Reader:
         databases, evidence_types = b.references(
             self._table_list(DATABASES), Location(self.file, sheet=DATABASES.sheet),
             self._table_list(EVIDENCE_TYPES), Location(self.file, sheet=EVIDENCE_TYPES.sheet))
-        here, caching = os.getpid(), cache_dir() is not None
+        caching = cache_dir() is not None
 
         def build(share: list) -> list[tuple]:
-            """(the procedures built, pickled; the procedures, or None in a child; each record's problems)"""
+            """(the procedures built, `pickled_once`; each record's problems)"""
             pairs = [b.procedure_alone(raw, raw.loc()) for raw in map(_procedure_record, share)]
-            made = [p for p, _ in pairs if p is not None]
-            child = os.getpid() != here
-            return [(dumped(made) if child or caching else None, None if child else made, [found for _, found in pairs])]
+            return [(pickled_once([p for p, _ in pairs if p is not None], caching), [found for _, found in pairs])]
 
         # Made into records and built on every core (simplify.parallel). Each process pickles what it built
         # once: a child to send it, and both for the cache file, which keeps those bytes (`pickled_tuple`).
         procedures, segments = [], []
-        for data, made, problems in split_map(build, self._procedures(), 200):
-            procedures += load_trusted(data) if made is None else made
+        for handed, problems in split_map(build, self._procedures(), 200):
+            made, data = unpickled_once(handed)
+            procedures += made
             segments.append(data)
             for found in problems:
                 b.diagnostics += found

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, diag, has_errors, sort_diagnostics
 from ..model import Catalog, CatalogInfo, Location, Procedure
-from ..parallel import split_map
+from ..parallel import in_child, pickled_once, split_map, unpickled_once
 from .build import Builder, check_unique_codes
-from .cache import ParseCache, TopCache, collector_paused, digest, dumped, fingerprint, load_trusted, sourced
+from .cache import ParseCache, TopCache, collector_paused, digest, fingerprint, sourced
 from .raw import RawMap
 from .yaml_reader import Limits, read_yaml
 
@@ -164,16 +164,14 @@ def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, ca
     and what the parse cache file holds (`put_pickled`).
     """
     rels = [f"procedures/{os.path.basename(file)}" for file in files]
-    here = os.getpid()
     caching = cache.path is not None
 
     def read(share: range) -> list[tuple]:
-        """(the entries parsed, pickled; the entries or None in a child; (index, digest) of the files the
-        cache has; (index, problems) of those that could not be read)"""
+        """(the entries parsed, `pickled_once`; (index, digest) of the files the cache has; (index, problems)
+        of those that could not be read)"""
         entries, known, unread = {}, [], []
-        child = os.getpid() != here
         # Only this process shows progress: a forked child must not touch the terminal's (locked) display.
-        shown = None if child else progress
+        shown = None if in_child() else progress
         for j, i in enumerate(share):
             problems: list[Diagnostic] = []
             data = _read_bytes(files[i], rels[i], problems)
@@ -188,23 +186,21 @@ def _procedure_files_read(files: list[str], limits: Limits, builder: Builder, ca
             entries[rels[i]] = (key, p, tuple(problems))
             if shown is not None and j % 64 == 63:
                 shown(min(len(files), round((j + 1) * len(files) / len(share))), len(files))
-        # Pickled once, for the cache file and (from a child) to come back here: a child sends only the bytes.
-        data = dumped(entries) if entries and (caching or child) else None
-        return [(data, None if child else entries, known, unread)]
+        # Pickled once, for the cache file and (from a child) to come back here.
+        return [(pickled_once(entries, caching), known, unread)]
 
     found: list[tuple[Procedure | None, bytes, list[Diagnostic]] | None] = [None] * len(files)
     index = {rel: i for i, rel in enumerate(rels)}
-    for data, entries, known, unread in split_map(read, range(len(files)), PARALLEL_FROM // 2):
+    for handed, known, unread in split_map(read, range(len(files)), PARALLEL_FROM // 2):
         for i, problems in unread:
             found[i] = (None, b"", problems)
         for i, key in known:
             hit = cache.get(rels[i], key)  # (again, in this process: a child's lookup kept nothing here)
             found[i] = (hit[0], key, list(hit[1]))
-        if entries is None and data is not None:
-            entries = load_trusted(data)
+        entries, data = unpickled_once(handed)
         if caching and entries:
             cache.put_pickled(entries, data)
-        for rel, (key, p, problems) in (entries or {}).items():
+        for rel, (key, p, problems) in entries.items():
             found[index[rel]] = (p, key, list(problems))
     if progress is not None:
         progress(len(files), len(files))
