@@ -151,7 +151,7 @@ def _document_terms(documents: tuple[Document, ...], cm: CostModel) -> tuple[flo
 
 def document_rows(documents: tuple[Document, ...], cm: CostModel) -> list[tuple[float, float, bool]]:
     """What each document adds to a dossier: its hours, its cash and whether its certified copies cost a visit."""
-    return [(d.hours, document_cash(d, cm), d.certified and d.copies >= 1) for d in documents]
+    return [(d.hours, document_cash(d, cm), d.certified_copy) for d in documents]
 
 
 def document_terms_of(rows: list[tuple[float, float, bool]]) -> tuple[float, float, int]:

@@ -44,7 +44,7 @@ def metric_row(p: Procedure, c: ProcedureCost) -> tuple:
     """
     full = c.online_level == "full"
     return (p.kind == "internal", p.online_eligible, p.essential, full, c.volume, c.volume * p.online_share,
-            c.annual_cost, full and not any(d.certified and d.copies >= 1 for d in p.documents), _cashless(p),
+            c.annual_cost, full and not any(d.certified_copy for d in p.documents), _cashless(p),
             _contactless(p), "counter" in p.channels or "post" in p.channels)
 
 

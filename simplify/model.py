@@ -149,6 +149,11 @@ class Document:
     required_by: str | None = spec(doc="Legal basis for asking it")
     location: Location = field(default=NOWHERE, compare=False)
 
+    @property
+    def certified_copy(self) -> bool:
+        """At least one certified copy is handed in: a trip to have it certified, and paper."""
+        return self.certified and self.copies >= 1
+
 
 @dataclass(frozen=True, slots=True)
 class Fee:

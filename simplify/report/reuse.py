@@ -88,7 +88,7 @@ def evidence_supply(analysis: Analysis) -> list[EvidenceSupply]:
         hourly = model.hourly(p.subject or "citizen")
         for d in p.documents:
             codes = asking.setdefault(d.evidence, {})
-            codes[p.code] = codes.get(p.code, False) or (d.certified and d.copies >= 1)
+            codes[p.code] = codes.get(p.code, False) or d.certified_copy
             cost[d.evidence] = cost.get(d.evidence, 0.0) + volume * (document_cash(d, model) + d.hours * hourly)
     out = [
         EvidenceSupply(
