@@ -147,8 +147,8 @@ def _equal(operand: Any, where: Location, fail: Fail) -> Test:
 
 
 def _not_equal(operand: Any, where: Location, fail: Fail) -> Test:
-    literal = freeze(operand)
-    return lambda v: not same(v, literal)
+    equal = _equal_to(freeze(operand))
+    return lambda v: not equal(v)
 
 
 def _member(negate: bool) -> Callable[[Any, Location, Fail], Test]:
