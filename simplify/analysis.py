@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .cost import CostModel, ProcedureCost, catalog_costs, costs_of
+from .cost import CostModel, ProcedureCost, costs_of
 from .metrics import metric_row, metrics_of
 from .model import Catalog
 from .parallel import start_later
@@ -78,8 +78,7 @@ def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
 
     cache = AnalysisCache.open(catalog, lambda: _settings_key(settings))
     if cache is None:
-        costs = catalog_costs(catalog, settings.cost_model)
-        parts = _examined(catalog, settings, costs, pickled=False)
+        costs, parts = _worked_out(catalog, settings, {}, pickled=False)
     else:
         costs, parts = _cached(catalog, settings, cache)
         cache.save()
@@ -113,15 +112,17 @@ def _analyse(catalog: Catalog, settings: Settings) -> Analysis:
     )
 
 
-def _examined(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost], only: set[str] | None = None,
-              pickled: bool = True) -> dict[str, Part]:
-    """Each procedure's findings (`pickled` for the analysis cache), with their JSON when it is to be written."""
+def _worked_out(catalog: Catalog, settings: Settings, known: dict[str, ProcedureCost], only: set[str] | None = None,
+                pickled: bool = True) -> tuple[dict[str, ProcedureCost], dict[str, Part]]:
+    """The cost and findings of each procedure `only` names (all when None), by code, the costs `known` aside;
+    the findings `pickled` for the analysis cache, with their JSON when it is to be written."""
     if not settings.rules:
-        return {}
+        chosen = [p for p in catalog.procedures if only is None or p.code in only]
+        return {p.code: c for p, c in zip(chosen, costs_of(chosen, settings.cost_model))}, {}
     from .rules.engine import examine
 
     json = (settings.json_lang, settings.show_waived) if settings.json_lang is not None else None
-    return examine(catalog, settings.rules, settings.cost_model, costs, only, pickled=pickled, json=json)
+    return examine(catalog, settings.rules, settings.cost_model, known, only, pickled=pickled, json=json)
 
 
 def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple[dict[str, ProcedureCost], dict[str, Part]]:
@@ -131,16 +132,17 @@ def _cached(catalog: Catalog, settings: Settings, cache: AnalysisCache) -> tuple
         hit = cache.costs_and_findings(p.code)
         if hit is not None:
             known[p.code] = hit
-    unknown = [p for p in catalog.procedures if p.code not in known]
-    worked_out = iter(costs_of(unknown, settings.cost_model))
-    costs = {p.code: known[p.code][0] if p.code in known else next(worked_out) for p in catalog.procedures}
     parts: dict[str, Part] = {code: hit[1] for code, hit in known.items()}
-    missing = {p.code for p in unknown}
+    fresh_costs: dict[str, ProcedureCost] = {}
+    missing = {p.code for p in catalog.procedures if p.code not in known}
     if missing:
-        fresh = _examined(catalog, settings, costs, missing if known else None)
+        fresh_costs, fresh = _worked_out(catalog, settings, {code: hit[0] for code, hit in known.items()},
+                                         missing if known else None)
         for code in missing:
             parts[code] = fresh.get(code) or Part.of(code, ())
-            cache.put_costs_and_findings(code, costs[code], parts[code])
+            cache.put_costs_and_findings(code, fresh_costs[code], parts[code])
+    # In catalogue order, as catalog_costs gives them.
+    costs = {p.code: known[p.code][0] if p.code in known else fresh_costs[p.code] for p in catalog.procedures}
     return costs, parts
 
 

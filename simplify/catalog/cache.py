@@ -276,7 +276,8 @@ _PENDING = ("being written by this run",)
 
 def _write(path: Path, kind: str, stored: tuple) -> None:
     try:
-        write_atomic(path, lambda handle: dump(stored, handle))
+        # Not fsynced: a file a crash cut short fails to unpickle, and is rebuilt (see _read).
+        write_atomic(path, lambda handle: dump(stored, handle), durable=False)
     except (OSError, pickle.PicklingError):  # a read-only or full cache directory must not fail the run
         return
     _prune(path.parent, kind)

@@ -10,7 +10,7 @@ applies every suggested measure at once, one per object.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..cost import (CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, document_rows, document_terms_of,
                     procedure_cost)
@@ -61,18 +61,20 @@ def find(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel,
 
     `only` limits them to the procedures it names; their links still come from the whole catalogue.
     """
-    parts = examine(catalog, rules, cost_model, costs, only, projected=False)
+    _, parts = examine(catalog, rules, cost_model, costs, only, projected=False)
     return [f for code in sorted(parts) for f in parts[code].findings()]
 
 
-def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, costs: dict[str, ProcedureCost],
+def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, costs: Mapping[str, ProcedureCost],
             only: set[str] | None = None, *, projected: bool = True, pickled: bool = False,
-            json: tuple[str, bool] | None = None) -> dict[str, Part]:
-    """The findings of each procedure (of those `only` names) as a `Part`, by code.
+            json: tuple[str, bool] | None = None) -> tuple[dict[str, ProcedureCost], dict[str, Part]]:
+    """The cost and the findings (as a `Part`) of each procedure `only` names (all when None), by code.
 
-    Everything made of one procedure's findings is made where they are found,
-    on every core (simplify.parallel), so that this process needs none of the
-    findings a forked child found:
+    `costs` are those already known (from the analysis cache, say): any other
+    procedure's cost is worked out with its findings, where they are found.
+    Everything made of one procedure's findings is made there too, on every
+    core (simplify.parallel), so that this process needs none of the findings
+    a forked child found:
     - with `projected`, the procedure's metric row as it is and after its own
       measures (`Part.before`, `Part.after`) and the merges and abolitions it
       suggests (`Part.reaching`), for the metrics and `projected_metrics`;
@@ -82,15 +84,17 @@ def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, cost
       the audit's JSON (`Part.json`).
     """
     by_target = {t: [r for r in rules if r.target == t] for t in TARGETS}
+    costs = _Costs(costs, catalog, cost_model)
     env = Env(links(catalog), costs, {p.code: p.kind for p in catalog.procedures})
-    pricer = _Pricer(catalog, costs, cost_model)
+    pricer = _Pricer(costs, cost_model)
     evidence = catalog.evidence_index()
     databases = catalog.database_index()
     chosen = [p for p in catalog.procedures if only is None or p.code in only]
 
-    def examine_share(share: list[Procedure]) -> list[tuple[Part, bytes | None]]:
+    def examine_share(share: list[Procedure]) -> list[tuple[Part, bytes | None, ProcedureCost]]:
         parts = []
         for p in share:
+            cost = costs[p.code]
             found: list[Finding] = []
             for target, target_rules in by_target.items():
                 if not target_rules:
@@ -100,21 +104,36 @@ def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, cost
             found.sort(key=_order)
             part = Part.of(p.code, tuple(found))
             if projected:
-                part.before = metric_row(p, costs[p.code])
+                part.before = metric_row(p, cost)
                 part.after, part.reaching = _own_effect(p, found, cost_model)
             if pickled:
                 part.blob()
-            parts.append((part, part.json(*json) if json is not None else None))
+            parts.append((part, part.json(*json) if json is not None else None, cost))
         return parts
 
-    examined = {}
+    worked_out, examined = {}, {}
     # Each part's JSON comes back beside it: the analysis cache, which pickles parts, has no use for it.
     # A child then writes its parts to a file (70 MB at 20k): this process takes a little more meanwhile.
-    for part, text in split_map(examine_share, chosen, 500, first_share=1.06):
+    for part, text, cost in split_map(examine_share, chosen, 500, first_share=1.03):
         if text is not None:
             part.prepared(*json, text)
         examined[part.procedure] = part
-    return examined
+        worked_out[part.procedure] = cost
+    return worked_out, examined
+
+
+class _Costs(dict):
+    """The costs known, and any other procedure's worked out when first read: a forked child works out
+    those of its own share (and of the few procedures a merge reaches), not the whole catalogue's."""
+
+    def __init__(self, known: Mapping[str, ProcedureCost], catalog: Catalog, cost_model: CostModel):
+        super().__init__(known)
+        self.procedures = {p.code: p for p in catalog.procedures}
+        self.cost_model = cost_model
+
+    def __missing__(self, code: str) -> ProcedureCost:
+        cost = self[code] = procedure_cost(self.procedures[code], self.cost_model)
+        return cost
 
 
 def _order(f: Finding) -> tuple:
@@ -203,8 +222,8 @@ def _suggested(rule: Rule, ctx: Context) -> Measure | None:
 class _Pricer:
     """Annual savings of single measures, re-costing only the procedures each one changes."""
 
-    def __init__(self, catalog: Catalog, costs: dict[str, ProcedureCost], cost_model: CostModel):
-        self.procedures = {p.code: p for p in catalog.procedures}
+    def __init__(self, costs: _Costs, cost_model: CostModel):
+        self.procedures = costs.procedures
         self.costs = costs
         self.cost_model = cost_model
         self.known: dict[Measure, float] = {}
