@@ -413,3 +413,43 @@ def test_rows_made_records_in_other_processes_give_the_same_catalogue_and_proble
         catalog, diags = one
         assert {d.code for d in diags} == codes_found
     assert [r.ref for r in catalog.procedures[0].legal_basis] == ["Luật A", "Luật B", "Nghị định 1"]
+
+
+# A spreadsheet's cells as the reader hands them over: stripped text, floats for numbers, words for yes/no,
+# and the values a careless or hostile sheet holds.
+CELL_VALUES = [0.0, 1.0, 2.0, 2.5, -1.0, float("nan"), float("inf"), 1e16, 3, -3, True, False, "có", "Có", "x", "X",
+               "không", "KHÔNG", "yes", "No", "sai", "y", "abc", "2.5", "7", "1", "0", "external", "internal",
+               "citizen", "a_b", "A b", "2024-01-31"]
+
+
+@pytest.mark.parametrize("cls_name", ["Procedure", "Step", "Document", "Fee", "Output", "Waiver", "LegalRef"])
+def test_the_quick_checks_of_cells_take_what_converting_them_would(cls_name, monkeypatch):
+    """Each field's quick check on a spreadsheet's values (build._acceptors) gives the same object and the
+    same problems as the full conversion, which every value went through before."""
+    from simplify import model
+    from simplify.catalog import build
+    from simplify.catalog.raw import cell_map
+
+    cls = getattr(model, cls_name)
+    fields = {name: f for name, f in build.fields_of(cls).items() if f.metadata["kind"] not in ("list", model.LEGAL)}
+    required = {"code": "1.000001", "name": "Khai sinh", "id": "s1", "evidence": "giay_khai_sinh", "rule": "DOC001",
+                "ref": "60/2014/QH13"}
+
+    def built(name: str, value) -> tuple:
+        values = {key: text for key, text in required.items() if key in fields and key != name}
+        values[name] = value
+        cells = {key: model.Location("book.xlsx", sheet="s", cell=f"{key}9") for key in values}
+        builder = build.Builder()
+        obj = builder.record(cls, cell_map(values, model.Location("book.xlsx", sheet="s", cell="A9"), cells),
+                             model.NOWHERE, "row")
+        return repr(obj), [(d.code, str(d.location), d.en, d.vi) for d in builder.diagnostics]
+
+    converted = []
+    real_convert = build.Builder.convert
+    monkeypatch.setattr(build.Builder, "convert", lambda self, *a: converted.append(a[-1]) or real_convert(self, *a))
+    quick = {(name, repr(value)): built(name, value) for name in fields for value in CELL_VALUES}
+    quickly = len(converted)
+    monkeypatch.setattr(build, "_ACCEPT", {})
+    monkeypatch.setattr(build, "_acceptors", lambda cls, lenient: {})  # every value converted, as before
+    assert {(name, repr(value)): built(name, value) for name in fields for value in CELL_VALUES} == quick
+    assert quickly < len(converted) - quickly  # the quick checks took most values

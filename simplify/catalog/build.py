@@ -72,7 +72,7 @@ class Builder:
                         f"{what} phải là một ánh xạ khóa: giá trị")
             return None
         spec = fields_of(cls)
-        accept = _ACCEPT.get(cls) or _acceptors(cls) if not raw.lenient else {}
+        accept = _ACCEPT.get((cls, raw.lenient)) or _acceptors(cls, raw.lenient)
         values: dict[str, Any] = {}
         for key, value in raw.items():
             f = spec.get(key)
@@ -389,12 +389,14 @@ class Builder:
 
 
 # Most values of a national catalogue are already what their field wants: a text, a number in range,
-# a boolean. For each typed (YAML) field, a check that takes such a value as it is; anything else
-# (_INVALID) goes through `Builder.convert`, which says what is wrong with it.
-_ACCEPT: dict[type, dict[str, Callable[[Any], Any]]] = {}
+# a boolean. For each field, a check that takes such a value as it is; anything else (_INVALID) goes
+# through `Builder.convert`, which says what is wrong with it. In a spreadsheet's (`lenient`) records,
+# text is already stripped (cells are read so), a whole number is a float and a boolean often a word.
+_ACCEPT: dict[tuple[type, bool], dict[str, Callable[[Any], Any]]] = {}
+_WORDS = {**{w: False for w in FALSE_WORDS}, **{w: True for w in TRUE_WORDS}}
 
 
-def _acceptors(cls: type) -> dict[str, Callable[[Any], Any]]:
+def _acceptors(cls: type, lenient: bool) -> dict[str, Callable[[Any], Any]]:
     found = {}
     for name, f in fields_of(cls).items():
         kind, choices, pattern = f.metadata["kind"], f.metadata["choices"], f.metadata["pattern"]
@@ -415,7 +417,22 @@ def _acceptors(cls: type) -> dict[str, Callable[[Any], Any]]:
             found[name] = lambda v: v if type(v) is int and 0 <= v <= MAX_NUMBER else _INVALID
         elif kind == BOOL:
             found[name] = lambda v: v if type(v) is bool else _INVALID
-    _ACCEPT[cls] = found
+    if lenient:
+        found.update(_lenient_acceptors(cls))
+    _ACCEPT[cls, lenient] = found
+    return found
+
+
+def _lenient_acceptors(cls: type) -> dict[str, Callable[[Any], Any]]:
+    """The checks of a spreadsheet's whole numbers and yes/no words, which the typed ones do not take."""
+    found = {}
+    for name, f in fields_of(cls).items():
+        if f.metadata["kind"] == INT:
+            found[name] = lambda v: (v if type(v) is int and 0 <= v <= MAX_NUMBER
+                                     else int(v) if type(v) is float and 0 <= v <= MAX_NUMBER and v.is_integer()
+                                     else _INVALID)
+        elif f.metadata["kind"] == BOOL:
+            found[name] = lambda v: v if type(v) is bool else _WORDS.get(v.lower(), _INVALID) if type(v) is str else _INVALID
     return found
 
 
