@@ -307,6 +307,9 @@ def occurrence(m: Measure) -> Any:
 def chosen_documents(p: Procedure, m: Measure) -> list[bool]:
     """For each document of `p`, whether the document measure `m` is about it."""
     nth = occurrence(m)
+    if nth is None:  # most measures: every document of the type
+        evidence = m.evidence
+        return [d.evidence == evidence for d in p.documents]
     seen = 0
     chosen = []
     for d in p.documents:

@@ -243,13 +243,16 @@ class _Pricer:
         if m.action in _PART_EDITS and not resolves_defaults(m):
             # Only steps, documents or fees change: cost them in place of the procedure's own.
             if self.last is None or self.last[0] != p.code:
-                self.last = (p.code, cost_terms(p, self.cost_model), document_rows(p.documents, self.cost_model))
-            _, terms, rows = self.last
-            if m.action == "remove_document":  # the most common measure: the rows of the documents kept
-                kept = [row for row, hit in zip(rows, chosen_documents(p, m)) if not hit]
-                after = annual_cost_with(p, self.cost_model, (terms[0], document_terms_of(kept), terms[2]))
+                rows = document_rows(p.documents, self.cost_model)
+                self.last = (p.code, cost_terms(p, self.cost_model), {id(d): row for d, row in zip(p.documents, rows)})
+            _, terms, row_of = self.last
+            edit = measure_edit(p, m)
+            documents = edit.get("documents")
+            if documents is not None:  # most measures: the rows of the documents kept as they were, and of those made
+                rows = [row_of.get(id(d)) or document_rows((d,), self.cost_model)[0] for d in documents]
+                after = annual_cost_with(p, self.cost_model, (terms[0], document_terms_of(rows), terms[2]))
             else:
-                after = annual_cost_with(p, self.cost_model, terms, **measure_edit(p, m))
+                after = annual_cost_with(p, self.cost_model, terms, **edit)
             return self.costs[p.code].annual_cost - after
         changed = measure_changes(self.procedures, m)
         before = sum(self.costs[code].annual_cost for code in changed)
