@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from ..cost import (CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, document_rows, document_terms_of,
                     procedure_cost)
 from ..diagnostics import InputError, diag
-from ..measures import (OCCURRENCE, Measure, check_measure, chosen_documents, measure_changes, measure_edit, occurrence,
+from ..measures import (OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, occurrence,
                         resolves_defaults)
 from ..metrics import metric_row, metrics_of
 from ..model import Catalog, Location, Procedure, evolve, resolve_procedure
@@ -227,8 +227,9 @@ class _Pricer:
         self.costs = costs
         self.cost_model = cost_model
         self.known: dict[Measure, float] = {}
-        # The terms and document rows of the procedure last priced: its findings come together.
-        self.last: tuple[str, Terms, list] | None = None
+        # The terms of the procedure last priced, and each of its documents' row by the document's id (the
+        # documents are alive as long as the procedure): its findings come together.
+        self.last: tuple[str, Terms, dict[int, tuple]] | None = None
 
     def saving(self, m: Measure | None) -> float:
         if m is None:
