@@ -254,7 +254,9 @@ def test_projected_metrics_from_parts_are_those_of_the_projected_catalogue(which
     pack.write_text(REACHING_PACK, encoding="utf-8")
     rules = load_rules([pack]) if which == "synthetic" else load_rules()
     costs = catalog_costs(catalog, cost_model)
-    _, parts = examine(catalog, rules, cost_model, costs)
+    worked_out, parts = examine(catalog, rules, cost_model, {})  # each cost worked out with its findings
+    assert worked_out == costs and list(worked_out) == list(costs)
+    assert examine(catalog, rules, cost_model, costs)[1].keys() == parts.keys()
     rows = [metric_row(p, costs[p.code]) for p in catalog.procedures]
     unwaived = [f for code in sorted(parts) for f in parts[code].findings() if not f.waived]
     projected = projected_catalog(catalog, unwaived)
