@@ -27,6 +27,7 @@ from .raw import RawList, RawMap
 MAX_NUMBER = 1e15  # larger values are typos or attacks, and would overflow sums downstream
 TRUE_WORDS = {"true", "yes", "có", "co", "x", "1", "đúng", "y"}
 FALSE_WORDS = {"false", "no", "không", "khong", "0", "sai", "n", ""}
+_WORDS = {**dict.fromkeys(FALSE_WORDS, False), **dict.fromkeys(TRUE_WORDS, True)}  # lower-case word -> its value
 
 _FIELDS: dict[type, dict[str, Any]] = {}
 
@@ -393,7 +394,6 @@ class Builder:
 # through `Builder.convert`, which says what is wrong with it. In a spreadsheet's (`lenient`) records,
 # text is already stripped (cells are read so), a whole number is a float and a boolean often a word.
 _ACCEPT: dict[tuple[type, bool], dict[str, Callable[[Any], Any]]] = {}
-_WORDS = {**{w: False for w in FALSE_WORDS}, **{w: True for w in TRUE_WORDS}}
 
 
 def _acceptors(cls: type, lenient: bool) -> dict[str, Callable[[Any], Any]]:
@@ -414,26 +414,29 @@ def _acceptors(cls: type, lenient: bool) -> dict[str, Callable[[Any], Any]]:
         elif kind == SHARE:
             found[name] = lambda v: float(v) if type(v) in (int, float) and 0 <= v <= 1 else _INVALID
         elif kind == INT:
-            found[name] = lambda v: v if type(v) is int and 0 <= v <= MAX_NUMBER else _INVALID
+            found[name] = _whole_number if lenient else _int
         elif kind == BOOL:
-            found[name] = lambda v: v if type(v) is bool else _INVALID
-    if lenient:
-        found.update(_lenient_acceptors(cls))
+            found[name] = _yes_or_no if lenient else lambda v: v if type(v) is bool else _INVALID
     _ACCEPT[cls, lenient] = found
     return found
 
 
-def _lenient_acceptors(cls: type) -> dict[str, Callable[[Any], Any]]:
-    """The checks of a spreadsheet's whole numbers and yes/no words, which the typed ones do not take."""
-    found = {}
-    for name, f in fields_of(cls).items():
-        if f.metadata["kind"] == INT:
-            found[name] = lambda v: (v if type(v) is int and 0 <= v <= MAX_NUMBER
-                                     else int(v) if type(v) is float and 0 <= v <= MAX_NUMBER and v.is_integer()
-                                     else _INVALID)
-        elif f.metadata["kind"] == BOOL:
-            found[name] = lambda v: v if type(v) is bool else _WORDS.get(v.lower(), _INVALID) if type(v) is str else _INVALID
-    return found
+def _int(v: Any) -> Any:
+    return v if type(v) is int and 0 <= v <= MAX_NUMBER else _INVALID
+
+
+def _whole_number(v: Any) -> Any:
+    """An int, or a float with nothing after the point, as a spreadsheet writes whole numbers."""
+    if type(v) is float and 0 <= v <= MAX_NUMBER and v.is_integer():
+        return int(v)
+    return _int(v)
+
+
+def _yes_or_no(v: Any) -> Any:
+    """A boolean, or one of the words a spreadsheet says it with (`_boolean`'s)."""
+    if type(v) is str:
+        return _WORDS.get(v.lower(), _INVALID)
+    return v if type(v) is bool else _INVALID
 
 
 def _item_where(value: Any, i: int, where: Callable[[], Location]) -> Callable[[], Location]:
@@ -469,11 +472,7 @@ def _boolean(value: Any, lenient: bool) -> bool | None:
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
         if isinstance(value, str):
-            word = value.strip().lower()
-            if word in TRUE_WORDS:
-                return True
-            if word in FALSE_WORDS:
-                return False
+            return _WORDS.get(value.strip().lower())
     return None
 
 

@@ -550,12 +550,9 @@ class _Layout:
         values = {}
         for key, j in self.pairs:
             value = row[j]
-            kind = value.__class__
-            if kind is str:  # the common cases, inlined: this loop runs for every cell
+            if value.__class__ is str:  # the common case, inlined: this loop runs for every cell
                 if value := value.strip():
                     values[key] = nfc(value)
-            elif kind is float or kind is bool or kind is int:
-                values[key] = value
             elif (value := _value(value)) is not None:
                 values[key] = value
         return values
