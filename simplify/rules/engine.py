@@ -143,12 +143,17 @@ def _order(f: Finding) -> tuple:
 def _own_effect(p: Procedure, found: list[Finding], cm: CostModel) -> tuple[tuple | None, tuple[Measure, ...]]:
     """The metric row of `p` after the sets and removals its findings suggest (None when they change nothing),
     and the merges and abolitions they suggest."""
-    measures = [f.measure for f in found if not f.waived and f.measure is not None]
+    measures = _own_measures(found)
     if not measures:
         return None, ()
     q = own_projection(p, measures)
     row = None if q is p else metric_row(q, procedure_cost(q, cm, days=False))
     return row, tuple(m for m in measures if m.action in _REACHING)
+
+
+def _own_measures(findings: Iterable[Finding]) -> list[Measure]:
+    """The measures the unwaived findings of a procedure suggest, in their order."""
+    return [f.measure for f in findings if not f.waived and f.measure is not None]
 
 
 def _contexts(env: Env, p: Procedure, target: str, evidence: dict, databases: dict) -> Iterator[Context]:
@@ -348,7 +353,7 @@ def projected_metrics(catalog: Catalog, rows: list[tuple], parts: dict[str, Part
         p = by_code.get(code)
         if p is not None:
             part = parts.get(code)
-            own = [f.measure for f in part.findings() if not f.waived and f.measure is not None] if part else []
+            own = _own_measures(part.findings()) if part else []
             touched[code] = own_projection(p, own)
     apply_reaching(touched, reaching)
     projected = []
