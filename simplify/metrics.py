@@ -15,6 +15,8 @@ METRICS = (
     "full_online_share", "online_dossier_share", "essential_full_online",
     "paperless_share", "cashless_share", "contactless_share", "assisted_share",
 )
+# The metrics that are shares, 0 to 1 (the others are counts and VND a year).
+SHARE_METRICS = frozenset(METRICS[6:])
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -55,6 +57,7 @@ def metrics_of(rows: list[tuple]) -> dict[str, float | None]:
     eligible = [r for r in rows if r[1]]
     essential = [r for r in rows if r[2]]
     internal_cost = sum(r[6] for r in internal)
+    external_cost = sum(r[6] for r in rows if not r[0])
     total_cost = sum(r[6] for r in rows)
     return {
         "procedures": n,
@@ -62,7 +65,7 @@ def metrics_of(rows: list[tuple]) -> dict[str, float | None]:
         "external_procedures": n - len(internal),
         "annual_cost": total_cost,
         "internal_annual_cost": internal_cost,
-        "external_annual_cost": total_cost - internal_cost,
+        "external_annual_cost": external_cost,
         "full_online_share": _share(sum(1 for r in eligible if r[3]), len(eligible)),
         "online_dossier_share": _share(sum(r[5] for r in rows), sum(r[4] for r in rows)),
         "essential_full_online": _share(sum(1 for r in essential if r[3]), len(essential)),

@@ -67,6 +67,9 @@ SUBJECTS = ("citizen", "business", "agency")
 LEVELS = ("central", "province", "district", "commune")
 CHANNELS = ("online", "counter", "post")
 ID_PATTERN = r"^[a-z0-9_]+$"
+# Step and database ids: the spec fixes no form, so any name a list cell can hold (no ';', the workbook's
+# list separator) with no spaces at either end; `nộp_hồ_sơ`, `Bước 1` and `CSDL-dan-cu` are all ids.
+NAME_PATTERN = r"^[^;\s](?:[^;\r\n\t]*[^;\s])?$"
 
 
 def spec(
@@ -120,7 +123,7 @@ class LegalRef:
 class Step:
     """One step of a procedure (trình tự thực hiện)."""
 
-    id: str = spec(required=True, pattern=r"^[A-Za-z0-9_.-]+$", doc="Unique in the procedure")
+    id: str = spec(required=True, pattern=NAME_PATTERN, doc="Unique in the procedure")
     name: str | None = spec(vi="Tên bước", doc="What the step is; default: its id")
     actor: str = spec("applicant", choices=ACTORS, doc="Who does it")
     hours: float = spec(0.0, kind=NUMBER, doc="Applicant's own working time, hours")
@@ -137,7 +140,7 @@ class Step:
 class Document:
     """A document the applicant must hand in (thành phần hồ sơ)."""
 
-    evidence: str = spec(required=True, pattern=ID_PATTERN, doc="An evidence type id")
+    evidence: str = spec(required=True, doc="An evidence type id")
     name: str | None = spec(vi="Tên giấy tờ", doc="Default: the evidence type's name")
     original: int | None = spec(kind=INT, vi="Bản chính", doc="Originals handed in; default 1 when copies is 0, else 0")
     copies: int = spec(0, kind=INT, vi="Bản sao", doc="Copies handed in")
@@ -174,7 +177,7 @@ class Fee:
 class Output:
     """An evidence type a procedure issues."""
 
-    evidence: str = spec(required=True, pattern=ID_PATTERN, doc="An evidence type id")
+    evidence: str = spec(required=True, doc="An evidence type id")
     location: Location = field(default=NOWHERE, compare=False)
 
 
@@ -250,7 +253,7 @@ class EvidenceType:
 class Database:
     """A national or sector database that holds data."""
 
-    id: str = spec(required=True, pattern=ID_PATTERN, doc="Unique id")
+    id: str = spec(required=True, pattern=NAME_PATTERN, doc="Unique id")
     name: str = spec(required=True, doc="Name in Vietnamese")
     connected: bool = spec(False, kind=BOOL, doc="Agencies can query it today")
     legal_basis: str | None = spec(doc="Legal basis of the database")

@@ -41,13 +41,13 @@ def topological_order(steps: tuple[Step, ...]) -> list[str] | None:
     return order if len(order) == len(indegree) else None
 
 
-def unreachable(steps: tuple[Step, ...]) -> list[str]:
-    """Ids of the steps no path from the first step reaches, in list order."""
+def unreachable(steps: tuple[Step, ...], also_from: frozenset[str] = frozenset()) -> list[str]:
+    """Ids of the steps no path from the first step (or from a step of `also_from`) reaches, in list order."""
     if not steps:
         return []
     succ = successors(steps)
-    seen = {steps[0].id}
-    stack = [steps[0].id]
+    seen = {steps[0].id, *(i for i in also_from if i in succ)}
+    stack = list(seen)
     while stack:
         for t in succ[stack.pop()]:
             if t not in seen:

@@ -9,10 +9,15 @@ still has to move toward the goal, in the metric's unit, never negative (0
 once met); and a metric that is None (a share over an empty set, e.g. no
 essential procedures) meets an `at_least` target vacuously, while a
 `reduce_by` target whose baseline is None has no goal and is not met.
+A value within rounding error of its goal meets it: shares and goals are
+sums and products of floats (43 dossiers at 0.8 online are a share of
+0.7999999999999999; a baseline of 10 cut by 0.8 is a goal of
+1.9999999999999996), and a goal reached exactly must read as met.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +34,8 @@ AMOUNT_METRICS = (
     "annual_cost", "internal_annual_cost", "external_annual_cost",
 )
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+# Far above the error of summing a national catalogue's floats, far below a dong or a tenth of a percent.
+_CLOSE = 1e-12
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,8 @@ class Target:
             return self.at_least is not None
         if goal is None:
             return False
+        if math.isclose(value, goal, rel_tol=_CLOSE, abs_tol=_CLOSE):
+            return True
         return value >= goal if self.at_least is not None else value <= goal
 
     def gap(self, goal: float | None, value: float | None) -> float | None:

@@ -261,3 +261,15 @@ def test_convert_of_an_invalid_catalogue_exits_2_with_located_errors(simplify, t
     assert code == 2 and out == ""
     assert "bad.xlsx:steps!E3: E102 'hours' must be a number, not 'abc'" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_no_channels_and_an_explicit_first_after_travel_through_a_workbook(tmp_path):
+    """An empty cell means the default ([counter] for channels), so an empty list is written as []."""
+    p = resolve_procedure(Procedure(code="1.000001", name="Không kênh", channels=(), steps=(
+        Step(id="1", after=()), Step(id="2"), Step(id="3", after=("1",)))), {})
+    catalog = replace(_everything(), procedures=(p,))
+    write_workbook(catalog, tmp_path / "book.xlsx")
+    cells = [c.value for c in load_workbook(tmp_path / "book.xlsx")["procedures"][2]]
+    assert "[]" in cells
+    from_book, back = round_trip(catalog, tmp_path)
+    assert from_book.procedures[0].channels == () and same(from_book, catalog) and same(back, catalog)

@@ -453,3 +453,16 @@ def test_the_quick_checks_of_cells_take_what_converting_them_would(cls_name, mon
     monkeypatch.setattr(build, "_acceptors", lambda cls, lenient: {})  # every value converted, as before
     assert {(name, repr(value)): built(name, value) for name in fields for value in CELL_VALUES} == quick
     assert quickly < len(converted) - quickly  # the quick checks took most values
+
+
+def test_steps_numbered_in_number_cells_can_follow_each_other(tmp_path):
+    """Officers number steps 1, 2, 3: an `after` cell holding the number 1 names step 1, as its id cell does."""
+    book = workbook(tmp_path / "numbered.xlsx", {
+        "catalog": [["key", "value"], ["name", "Thử nghiệm"]],
+        "procedures": [["code", "name", "volume_per_year", "channels"], ["1.000010", "Thủ tục", 10, "[]"]],
+        "steps": [["procedure", "id", "after"], ["1.000010", 1, None], ["1.000010", 2, 1], ["1.000010", 3, 1.0]],
+    })
+    catalog, diags = load_catalog(book)
+    assert diags == []
+    p = catalog.procedures[0]
+    assert [(s.id, s.after) for s in p.steps] == [("1", ()), ("2", ("1",)), ("3", ("1",))] and p.channels == ()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from simplify.catalog.loader import load_catalog
 from simplify.catalog.yaml_reader import Limits
 
@@ -57,8 +59,11 @@ def test_several_errors_in_one_file_reported_together(catalog_dir):
         ("E102", "procedures/a.yaml", 4),   # online_share 1.4
         ("E104", "procedures/a.yaml", 5),   # docments
         ("E102", "procedures/a.yaml", 8),   # hours: abc
+        ("E105", "procedures/a.yaml", 9),   # step id submit again
+        ("E106", "procedures/a.yaml", 11),  # unknown evidence type
+        ("E106", "procedures/a.yaml", 12),  # unknown step
     ]
-    # The code could not be read, so the procedure itself is not built further.
+    # The code could not be read, and the steps and references are still checked: every problem at once.
 
 
 def test_unquoted_code_hint_and_key_suggestion(catalog_dir):
@@ -206,3 +211,119 @@ def test_single_file_form_loads_to_an_equal_model(mini, tmp_path):
     assert one.evidence_types == folder.evidence_types
     assert one.databases == folder.databases
     assert one.info == folder.info
+
+
+def test_a_procedure_without_its_name_still_has_its_steps_and_references_checked(catalog_dir):
+    text = """\
+    code: "1.000010"
+    volume_per_year: 10
+    steps:
+      - id: submit
+        after: [zz]
+    documents:
+      - evidence: nope
+    """
+    catalog, diags = load_catalog(catalog_dir({"a.yaml": text}))
+    assert catalog is None
+    assert located(diags) == [
+        ("E103", "procedures/a.yaml", 1),   # no name
+        ("E106", "procedures/a.yaml", 5),   # after an unknown step
+        ("E106", "procedures/a.yaml", 7),   # unknown evidence type
+    ]
+
+
+def test_a_key_written_twice_is_said_and_the_rest_of_the_file_still_checked(catalog_dir):
+    text = """\
+    code: "1.000010"
+    name: Thủ tục thử
+    volume_per_year: 10
+    docments: []
+    steps:
+      - id: submit
+        hours: 1
+        hours: 2
+        cost: abc
+    """
+    catalog, diags = load_catalog(catalog_dir({"a.yaml": text}))
+    assert catalog is None
+    assert located(diags) == [
+        ("E104", "procedures/a.yaml", 4),   # docments
+        ("E105", "procedures/a.yaml", 8),   # hours again
+        ("E102", "procedures/a.yaml", 9),   # cost: abc
+    ]
+
+
+def test_a_cycle_and_a_step_out_of_reach_are_both_said_but_not_a_step_after_a_typo(catalog_dir):
+    text = GOOD.replace("""\
+steps:
+  - id: submit
+    in_person: true
+""", """\
+steps:
+  - id: submit
+  - id: c
+    after: [d]
+  - id: d
+    after: [c]
+  - id: e
+    after: []
+  - id: f
+    after: [typo]
+  - id: g
+    after: [f]
+""")
+    _, diags = load_catalog(catalog_dir({"a.yaml": text}))
+    assert [(d.code, d.location.line, d.message("en")) for d in diags] == [
+        ("E107", 6, "steps of 1.000010 form a cycle: c -> d -> c"),
+        ("E107", 10, "step 'e' of 1.000010 cannot be reached from the first step 'submit'"),
+        ("E106", 13, "step 'f' comes after unknown step 'typo'"),
+    ]
+
+
+def test_a_duplicate_is_located_at_its_code_or_id_even_when_that_is_not_the_first_key(catalog_dir):
+    second = GOOD.replace('code: "1.000010"\nname: Thủ tục thử\n', 'name: Thủ tục thử\nlevel: commune\ncode: "1.000010"\n')
+    evidence = "evidence_types:\n  - id: to_khai\n    name: Tờ khai\n  - name: Lại tờ khai\n    id: to_khai\n"
+    _, diags = load_catalog(catalog_dir({"a.yaml": GOOD, "b.yaml": second}, evidence=evidence))
+    assert located(diags) == [("E105", "evidence_types.yaml", 5), ("E105", "procedures/b.yaml", 3)]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("hours: 1:30", "'hours' must be a number, not '1:30'"),  # YAML 1.1 would read 90 hours
+    ('id: "submit\\n"', "'id' must be an id without ';' and without spaces at either end, not 'submit\\n'"),
+])
+def test_values_yaml_1_1_or_a_final_newline_would_slip_through_are_refused(catalog_dir, line, message):
+    key = line.split(":")[0]
+    text = GOOD.replace("  - id: submit\n", "  - id: submit\n    hours: 1\n" if key == "hours" else "  - id: x\n")
+    text = text.replace("    hours: 1\n", f"    {line}\n") if key == "hours" else text.replace("  - id: x\n", f"  - {line}\n")
+    _, diags = load_catalog(catalog_dir({"a.yaml": text}))
+    assert [(d.code, d.message("en")) for d in diags] == [("E102", message)]
+
+
+def test_step_and_database_ids_are_names_while_evidence_types_keep_their_form(catalog_dir):
+    text = GOOD.replace("  - id: submit\n", "  - id: nộp_hồ_sơ\n  - id: Bước 2\n").replace(
+        "  - evidence: to_khai\n", "  - evidence: to_khai\n    step: Bước 2\n  - evidence: To_khai\n")
+    databases = "databases:\n  - id: CSDL-dan-cu\n    name: Dân cư\n"
+    evidence = "evidence_types:\n  - id: to_khai\n    name: Tờ khai\n    held_in: CSDL-dan-cu\n"
+    _, diags = load_catalog(catalog_dir({"a.yaml": text}, evidence=evidence, databases=databases))
+    # A misspelt evidence type is a reference to nothing (E106), with the nearest one offered.
+    assert [(d.code, d.location.line, d.message("en")) for d in diags] == [
+        ("E106", 11, "1.000010 names unknown evidence type 'To_khai'; did you mean 'to_khai'?")]
+
+
+def test_baseline_names_a_metric_in_range_and_dates_are_dates(catalog_dir):
+    catalog = """\
+name: Thử nghiệm
+baseline:
+  date: someday
+  internal_procedure: 2
+  full_online_share: 7
+  annual_cost: 1000
+"""
+    text = GOOD + "legal_basis:\n  - ref: 1/2024/NĐ-CP\n    date: 30/02/2024\n  - ref: 2/2024/NĐ-CP\n    date: 2024-02-29\n"
+    _, diags = load_catalog(catalog_dir({"a.yaml": text}, catalog=catalog))
+    assert [(d.code, d.location.file, d.location.line, d.message("en")) for d in diags] == [
+        ("E102", "catalog.yaml", 3, "'baseline.date' must be a date such as 2024-06-30 (or 30/06/2024), not 'someday'"),
+        ("E104", "catalog.yaml", 4, "unknown key 'internal_procedure'; did you mean 'internal_procedures'?"),
+        ("E102", "catalog.yaml", 5, "'baseline.full_online_share' must be a share between 0 and 1, not 7"),
+        ("E102", "procedures/a.yaml", 11, "'date' must be a date such as 2024-06-30 (or 30/06/2024), not '30/02/2024'"),
+    ]

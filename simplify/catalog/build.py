@@ -9,6 +9,7 @@ where YAML would already have typed them.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -17,14 +18,17 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, diag
 from ..model import (
-    BOOL, DATE, INT, LEGAL, NUMBER, SHARE, STR, STRLIST,
+    BOOL, DATE, ID_PATTERN, INT, LEGAL, NAME_PATTERN, NUMBER, SHARE, STR, STRLIST,
     NOWHERE, CatalogInfo, Database, EvidenceType, LegalRef, Location, Procedure, Step,
     format_fields, resolve_procedure,
 )
 from .. import steps as step_graph
+from ..metrics import METRICS, SHARE_METRICS
 from .raw import RawList, RawMap
 
 MAX_NUMBER = 1e15  # larger values are typos or attacks, and would overflow sums downstream
+# An empty list in a workbook cell: an empty cell means the default, which for `channels` is [counter].
+EMPTY_LIST_CELL = "[]"
 TRUE_WORDS = {"true", "yes", "có", "co", "x", "1", "đúng", "y"}
 FALSE_WORDS = {"false", "no", "không", "khong", "0", "sai", "n", ""}
 _WORDS = {**dict.fromkeys(FALSE_WORDS, False), **dict.fromkeys(TRUE_WORDS, True)}  # lower-case word -> its value
@@ -68,10 +72,16 @@ class Builder:
 
     def record(self, cls: type, raw: Any, where: Location, what: str) -> Any | None:
         """An instance of `cls` from a raw mapping, or None if it cannot be made."""
+        values, complete = self.values(cls, raw, where, what)
+        return self.made(cls, values, raw) if complete else None
+
+    def values(self, cls: type, raw: Any, where: Location, what: str) -> tuple[dict[str, Any], bool]:
+        """The checked values of a raw mapping's fields, each problem reported, and whether every required
+        one is there (never when `raw` is not a mapping)."""
         if not isinstance(raw, RawMap):
             self.report("E102", where, f"{what} must be a mapping of keys to values",
                         f"{what} phải là một ánh xạ khóa: giá trị")
-            return None
+            return {}, False
         spec = fields_of(cls)
         accept = _ACCEPT.get((cls, raw.lenient)) or _acceptors(cls, raw.lenient)
         values: dict[str, Any] = {}
@@ -98,9 +108,12 @@ class Builder:
                 self.report("E103", raw.loc(), f"required key '{name}' is missing from {what}",
                             f"{what} thiếu khóa bắt buộc '{name}'")
             complete = False
-        if not complete:
-            return None
-        obj = cls(**values, location=raw.loc())
+        return values, complete
+
+    def made(self, cls: type, values: dict[str, Any], raw: RawMap) -> Any:
+        # Located at the key that names it (where a duplicate is reported), which is most often the first.
+        named_by = _NAMED_BY.get(cls)
+        obj = cls(**values, location=raw.loc() if named_by is None else raw.named_loc(named_by))
         self._raw_of[id(obj)] = raw
         return obj
 
@@ -174,7 +187,9 @@ class Builder:
             return self._wrong(where, key, value, "one of " + ", ".join(choices), "một trong " + ", ".join(choices))
         pattern = f.metadata["pattern"] if f is not None else None
         if pattern and not _matches(pattern, text):
-            return self._wrong(where, key, value, "an id of lowercase letters, digits and _", "mã gồm chữ thường, chữ số và _")
+            return self._wrong(where, key, value, *_PATTERN_WORDS[pattern])
+        if kind == DATE and not is_date(text):
+            return self._wrong(where, key, value, "a date such as 2024-06-30 (or 30/06/2024)", "một ngày như 2024-06-30 (hoặc 30/06/2024)")
         return text
 
     def _wrong(self, where: Callable[[], Location], key: str, value: Any, expected_en: str, expected_vi: str) -> Any:
@@ -197,8 +212,12 @@ class Builder:
         return tuple(built)
 
     def _strlist(self, f: Any, value: Any, raw: RawMap, key: str, where: Callable[[], Location]) -> Any:
+        if raw.lenient and value == EMPTY_LIST_CELL:
+            return ()
         if isinstance(value, str):
             value = [v.strip() for v in value.split(";") if v.strip()] if raw.lenient else [value]
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):  # `after: 1`, steps numbered 1, 2, 3
+            value = [value]
         if not isinstance(value, list):
             return self._wrong(where, key, value, "a list of names", "một danh sách tên")
         out = []
@@ -231,13 +250,14 @@ class Builder:
             return self._wrong(where, "baseline", value, "a mapping of metric: value", "một ánh xạ chỉ số: giá trị")
         pairs = []
         for metric, figure in value.items():
-            if metric == "date":
-                pairs.append(("date", str(figure)))
+            if metric not in _BASELINE_KEYS:
+                self.unknown_key(value, metric, _BASELINE_KEYS)
                 continue
-            number = self.scalar(NUMBER, None, figure, value.lenient, f"baseline.{metric}",
-                                 lambda metric=metric: value.value_loc(metric))
-            if number is not _INVALID:
-                pairs.append((str(metric), number))
+            kind = DATE if metric == "date" else SHARE if metric in SHARE_METRICS else NUMBER
+            checked = self.scalar(kind, None, figure, value.lenient, f"baseline.{metric}",
+                                  lambda metric=metric: value.value_loc(metric))
+            if checked is not _INVALID:
+                pairs.append((str(metric), checked))
         return tuple(pairs)
 
     # -- catalogue objects ------------------------------------------------
@@ -303,11 +323,18 @@ class Builder:
                             f"loại giấy tờ '{e.id}' được lưu trong cơ sở dữ liệu không tồn tại '{e.held_in}'")
 
     def procedure(self, raw: Any, where: Location) -> Procedure | None:
-        """A procedure with its defaults resolved and its own references checked."""
+        """A procedure with its defaults resolved and its own references checked.
+
+        One that lacks its code or name is None, but its steps and references
+        are still checked, so that every problem of the file is said at once.
+        """
         self._raw_of.clear()
-        p = self.record(Procedure, raw, where, "procedure")
-        if p is None:
+        values, complete = self.values(Procedure, raw, where, "procedure")
+        if not isinstance(raw, RawMap):
             return None
+        if not complete:
+            values = {**dict.fromkeys(_required(Procedure), "?"), **values}
+        p = self.made(Procedure, values, raw)
         resolved = resolve_procedure(p, self.evidence)
         self._raw_of[id(resolved)] = raw
         for old, new in zip(p.steps + p.documents, resolved.steps + resolved.documents):
@@ -316,6 +343,8 @@ class Builder:
         p = resolved
         self._check_steps(p)
         self._check_references(p)
+        if not complete:
+            return None
         if not p.has_volume:
             self.report("W101", p.location,
                         f"{p.code} has no volume: neither volume_per_year nor frequency x population (annual cost counts 0)",
@@ -342,24 +371,27 @@ class Builder:
                 self.report("E105", s.location, f"duplicate step id '{s.id}' in {p.code}",
                             f"trùng mã bước '{s.id}' trong {p.code}")
             ids.setdefault(s.id, s)
-        broken = False
+        broken = set()
         for s in p.steps:
             for before in s.after or ():
                 if before not in ids:
-                    broken = True
+                    broken.add(s.id)
                     self.report("E106", self.where(s, "after"), f"step '{s.id}' comes after unknown step '{before}'",
                                 f"bước '{s.id}' đứng sau bước không tồn tại '{before}'")
-        if broken or len(ids) != len(p.steps):
-            return
-        if step_graph.topological_order(p.steps) is None:
+        # The graph of the steps as far as it is known (each id once, known edges only) is checked too.
+        steps = tuple(ids.values())
+        in_cycle: set[str] = set()
+        if step_graph.topological_order(steps) is None:
             from ..graph import describe_cycle  # networkx only once a problem is found
 
             cycle = describe_cycle(p)
-            first = next(s for s in p.steps if s.id == cycle[0])
-            self.report("E107", first.location, f"steps of {p.code} form a cycle: {' -> '.join(cycle)}",
+            in_cycle.update(cycle)
+            self.report("E107", ids[cycle[0]].location, f"steps of {p.code} form a cycle: {' -> '.join(cycle)}",
                         f"các bước của {p.code} tạo thành vòng lặp: {' -> '.join(cycle)}")
-            return
-        for step_id in step_graph.unreachable(p.steps):
+        # A step after an unknown one may well be reached once that is mended: only what follows from the rest.
+        for step_id in step_graph.unreachable(steps, frozenset(broken)):
+            if step_id in in_cycle:  # said already
+                continue
             self.report("E107", ids[step_id].location,
                         f"step '{step_id}' of {p.code} cannot be reached from the first step '{p.steps[0].id}'",
                         f"bước '{step_id}' của {p.code} không đi tới được từ bước đầu '{p.steps[0].id}'")
@@ -405,9 +437,9 @@ def _acceptors(cls: type, lenient: bool) -> dict[str, Callable[[Any], Any]]:
         if kind in (STR, DATE) and choices:
             found[name] = lambda v, choices=choices: v if type(v) is str and v in choices else _INVALID
         elif kind in (STR, DATE) and pattern:
-            match = re.compile(pattern).match
+            match = re.compile(pattern).fullmatch
             found[name] = lambda v, match=match: v if type(v) is str and match(v) else _INVALID
-        elif kind in (STR, DATE):
+        elif kind == STR:
             found[name] = lambda v: v if type(v) is str else _INVALID
         elif kind == NUMBER:
             found[name] = lambda v: float(v) if type(v) in (int, float) and 0 <= v <= MAX_NUMBER else _INVALID
@@ -451,6 +483,9 @@ class _Invalid:
 
 _INVALID: Any = _Invalid()
 
+# The key whose value names an object of each class: a duplicate is reported there.
+_NAMED_BY = {Procedure: "code", Step: "id", EvidenceType: "id", Database: "id"}
+
 
 def _number(value: Any, lenient: bool) -> float | None:
     if isinstance(value, bool):
@@ -483,7 +518,35 @@ def _matches(pattern: str, text: str) -> bool:
     compiled = _PATTERNS.get(pattern)
     if compiled is None:
         compiled = _PATTERNS[pattern] = re.compile(pattern)
-    return compiled.match(text) is not None
+    return compiled.fullmatch(text) is not None  # `$` alone would let a final newline through
+
+
+# What each id pattern asks for, said to people.
+_BASELINE_KEYS = dict.fromkeys(("date", *METRICS))
+
+_PATTERN_WORDS = {
+    ID_PATTERN: ("an id of lowercase letters, digits and _", "mã gồm chữ thường, chữ số và _"),
+    NAME_PATTERN: ("an id without ';' and without spaces at either end", "mã không chứa ';' và không có khoảng trắng ở hai đầu"),
+}
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def is_date(text: str) -> bool:
+    """An ISO date (2024-06-30, or with a time), or the day/month/year a Vietnamese text writes (30/06/2024)."""
+    try:
+        dt.datetime.fromisoformat(text)
+        return True
+    except ValueError:
+        pass
+    found = _DAY_MONTH_YEAR.fullmatch(text)
+    if found is None:
+        return False
+    try:
+        dt.date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        return False
+    return True
 
 
 def check_unique_codes(procedures: list[Procedure], builder: Builder) -> list[Procedure]:

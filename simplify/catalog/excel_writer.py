@@ -18,6 +18,7 @@ from typing import Any
 from ..atomic import write_atomic
 from ..diagnostics import InputError, diag
 from ..model import Catalog, Location, Procedure
+from .build import EMPTY_LIST_CELL
 from .convert import (
     CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, LIST_SEPARATOR, PROCEDURES, info_record, plain_record,
     procedure_record,
@@ -114,4 +115,5 @@ def _in_one_cell(refs: list) -> bool:
 
 
 def _cells(record: dict[str, Any], columns: tuple[str, ...]) -> list[Any]:
-    return [LIST_SEPARATOR.join(v) if isinstance(v := record.get(c), list) else v for c in columns]
+    return [(LIST_SEPARATOR.join(v) if v else EMPTY_LIST_CELL) if isinstance(v := record.get(c), list) else v
+            for c in columns]

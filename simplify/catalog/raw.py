@@ -27,6 +27,10 @@ class RawMap(dict):
     def value_loc(self, key: str) -> Location:
         return self.key_loc(key)
 
+    def named_loc(self, key: str) -> Location:
+        """Where the record is, said at its key `key` (an id, a code) when that is not where it starts."""
+        return self.loc()
+
 
 class RawList(list):
     """A list read from a file."""
@@ -58,6 +62,11 @@ class YamlMap(RawMap):
             if k.value == key:
                 return Location(self.file, v.start_mark.line + 1, v.start_mark.column + 1)
         return self.loc()
+
+    def named_loc(self, key: str) -> Location:
+        items = self.node.value
+        # A block mapping starts at its first key: most records are written with their id first.
+        return self.loc() if not items or items[0][0].value == key else self.key_loc(key)
 
 
 class YamlList(RawList):

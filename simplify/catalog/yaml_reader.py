@@ -191,8 +191,9 @@ def read_yaml(data: bytes, file: str, limits: Limits = Limits()) -> tuple[object
     if node is None:
         return None, []
     budget = [len(text) + 10_000]  # an honest file expands to no more nodes than it has characters
+    problems: list[Diagnostic] = []  # those that leave the rest of the file worth reading
     try:
-        return _convert(node, file, 0, limits, budget), []
+        return _convert(node, file, 0, limits, budget, problems), problems
     except _Refused as refused:
         return None, [refused.diagnostic]
     except RecursionError:
@@ -219,7 +220,7 @@ def _loc(node, file: str) -> Location:
     return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node, file: str, depth: int, limits: Limits, budget: list[int]):
+def _convert(node, file: str, depth: int, limits: Limits, budget: list[int], problems: list[Diagnostic]):
     budget[0] -= 1
     if budget[0] < 0:
         raise _Refused(
@@ -246,7 +247,7 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int]):
                 budget[0] -= 1
                 out.append(nfc(item.value))
             else:
-                out.append(_convert(item, file, depth + 1, limits, budget))
+                out.append(_convert(item, file, depth + 1, limits, budget, problems))
         out.node = node
         out.file = file
         return out
@@ -261,20 +262,19 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int]):
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(diag("E102", _loc(key_node, file), "a key must be plain text", "khóa phải là văn bản"))
         key = key_node.value
-        if key in mapping:
-            raise _Refused(
-                diag("E105", _loc(key_node, file), f"key '{key}' appears twice in the same mapping",
-                     f"khóa '{key}' xuất hiện hai lần trong cùng một ánh xạ")
-            )
+        if key in mapping:  # said, and the first value kept, so that the rest of the file is still checked
+            problems.append(diag("E105", _loc(key_node, file), f"key '{key}' appears twice in the same mapping",
+                                 f"khóa '{key}' xuất hiện hai lần trong cùng một ánh xạ"))
+            continue
         if inner_ok and value_node.tag == _STR and budget[0] > 0 and type(value_node) is yaml.ScalarNode:
             budget[0] -= 1
             mapping[key] = nfc(value_node.value)
         else:
-            mapping[key] = _convert(value_node, file, depth + 1, limits, budget)
+            mapping[key] = _convert(value_node, file, depth + 1, limits, budget, problems)
     for source in merged:  # YAML merge keys: explicit keys win over merged ones
         sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
         for item in sources:
-            value = _convert(item, file, depth + 1, limits, budget)
+            value = _convert(item, file, depth + 1, limits, budget, problems)
             if isinstance(value, dict):
                 for k, v in value.items():
                     mapping.setdefault(k, v)
@@ -294,7 +294,9 @@ def _scalar(node, file: str):
             return int(value) if tag == _INT else float(value)
         except ValueError:
             pass
-        try:  # the YAML 1.1 spellings: 0x1F, 1_000, 190:20:30, .inf
+        if ":" in value:  # YAML 1.1 reads 1:30 as 90 (base 60): hours written so are text, which the builder refuses
+            return nfc(value)
+        try:  # the YAML 1.1 spellings: 0x1F, 1_000, .inf
             return _constructor.construct_yaml_int(node) if tag == _INT else _constructor.construct_yaml_float(node)
         except ValueError:  # `!!int abc`, `0x_`, more digits than Python converts: the builder says what it wanted
             return value
