@@ -61,6 +61,24 @@ def test_warm_run_does_not_parse(mini_copy, cache_dir, monkeypatch):
     assert catalog.procedure("1.000002").population == 300
 
 
+def test_a_cache_made_by_other_code_is_not_read(mini_copy, cache_dir, monkeypatch):
+    """Caches are marked with the code that made them: a development install at another commit, same version,
+    parses again rather than trusting what older code made of the files."""
+    _load(mini_copy)
+    stamp = cache_module.code_stamp()
+    assert stamp.startswith(cache_module.__version__ + "+") and len(stamp) > len(cache_module.__version__) + 16
+    _forget_recent()
+    calls = []
+    import simplify.catalog.loader as loader
+
+    real = loader.read_yaml
+    monkeypatch.setattr(loader, "read_yaml", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    monkeypatch.setattr(cache_module, "code_stamp", lambda: stamp + "-other")
+    _load(mini_copy)
+    assert sorted(c for c in calls if c.startswith("procedures/")) == sorted(
+        f"procedures/{p.name}" for p in (mini_copy / "procedures").iterdir())
+
+
 def _corrupt_cache_is_ignored_and_rebuilt(run, path, kind, cache_dir, spoil=lambda file: file.write_bytes(b"\x80\x05garbage")):
     """`run(path)` gives the same with its `kind` cache file spoilt (overwritten by garbage), and rewrites the
     file whole."""

@@ -17,11 +17,15 @@ safe to delete; a corrupt, stale or foreign file is ignored and rebuilt, and
 is read with an unpickler that can only make the model's own classes (and
 the costs and findings), never run code. What a run parsed is kept as the
 bytes each process pickled it to (`put_pickled`, `PickledTuple`): the same
-bytes a forked worker sent back, not pickled a second time.
+bytes a forked worker sent back, not pickled a second time. Every file is
+marked with the package's version and a digest of its source (`code_stamp`):
+one made by other code (an upgrade, a checkout of another commit) is never
+read.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import io
@@ -90,6 +94,21 @@ def cache_dir() -> Path | None:
 
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@functools.cache
+def code_stamp() -> str:
+    """The version and a digest of the package's source: what a cache file was made by.
+
+    The version alone would let a cache made by other code of the same
+    version (a development install at another commit) give stale findings.
+    Reading the package's source takes a few milliseconds, once a run.
+    """
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return f"{__version__}+{h.hexdigest()}"
 
 
 def folder_key(root: Path) -> str:
@@ -234,7 +253,7 @@ class _CacheFile:
             with open(self.path, "rb") as handle, collector_paused():
                 stored = _ModelUnpickler(handle).load()
                 if (isinstance(stored, tuple) and len(stored) == 5 and stored[0] == FORMAT
-                        and stored[1] == __version__ and stored[2] == self.context and isinstance(stored[3], dict)
+                        and stored[1] == code_stamp() and stored[2] == self.context and isinstance(stored[3], dict)
                         and isinstance(stored[4], tuple)):
                     entries = stored[3]
                     for data in stored[4]:
@@ -259,7 +278,7 @@ class _CacheFile:
         given = {name for _, names in self.segments for name in names}
         loose = {name: entry for name, entry in self.fresh.items() if name not in given}
         segments = tuple(data for data, _ in self.segments)
-        path, kind, stored = self.path, self.kind, (FORMAT, __version__, self.context, loose, segments)
+        path, kind, stored = self.path, self.kind, (FORMAT, code_stamp(), self.context, loose, segments)
         self._remember(self.fresh, _PENDING)
         later(lambda: _write(path, kind, stored), lambda: self._remember(self.fresh, _stamp(path)))
 
