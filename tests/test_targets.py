@@ -121,3 +121,37 @@ def test_reduce_by_without_any_baseline_value_has_no_goal():
     [r] = evaluate_targets([cut], CatalogInfo(name="x"), None, {"paperless_share": None}, {"paperless_share": 0.5})
     # the current share is None (empty set): no baseline, no goal; the projected 0.5 cannot be judged
     assert (r.baseline, r.goal, r.projected_met) == (None, None, False)
+
+
+def test_a_goal_reached_exactly_is_met_whatever_the_float_rounding(catalog_dir):
+    # 43 dossiers, 0.8 of them online: 34.4 / 43 is 0.7999999999999999 in floats, and it is 80%.
+    text = 'code: "1.000010"\nname: Thủ tục\nvolume_per_year: 43\nonline_share: 0.8\nsteps:\n  - id: s\n    online: true\n'
+    catalog, _ = require_catalog(catalog_dir({"a.yaml": text}))
+    online = by_id(analyse(catalog, Settings(cost_model=CostModel(), targets=load_targets())).targets)["online-dossiers"]
+    assert online.current == 34.4 / 43 < 0.8
+    assert (online.met, online.projected_met, online.gap) == (True, True, 0.0)
+    # A baseline of 10 cut by 80% is a goal of 1.9999999999999996: 2 internal procedures meet it.
+    cut = Target("cut", "Cắt", "Cut", "internal_procedures", reduce_by=0.8)
+    [r] = evaluate_targets([cut], CatalogInfo(name="x", baseline=(("internal_procedures", 10.0),)), None,
+                           {"internal_procedures": 2}, {"internal_procedures": 2})
+    assert r.goal < 2 and (r.met, r.gap) == (True, 0.0)
+    # A real shortfall, however small in money, is still one: 1 dong over a goal of 10 billion.
+    [cost] = evaluate_targets([Target("c", "C", "C", "annual_cost", reduce_by=0.5)],
+                              CatalogInfo(name="x", baseline=(("annual_cost", 2e10),)), None,
+                              {"annual_cost": 1e10 + 1}, {"annual_cost": 1e10 + 1})
+    assert (cost.met, cost.gap) == (False, 1.0)
+
+
+def test_internal_and_external_costs_are_each_the_sum_of_their_procedures():
+    from simplify.metrics import metrics_of
+
+    def row(internal, cost):
+        return (internal, True, False, False, 1.0, 0.0, cost, False, False, False, True)
+
+    # The contract says sums: the externals' own sum, not the total less the internal cost (0.30000000000000004
+    # against 0.3000000000000001 here).
+    rows = [row(False, 0.1), row(True, 0.3), row(False, 0.2)]
+    m = metrics_of(rows)
+    assert (m["internal_annual_cost"], m["external_annual_cost"], m["annual_cost"]) == (0.3, 0.1 + 0.2, 0.1 + 0.3 + 0.2)
+    rows = [row(False, 1e16), row(True, 1.0), row(False, -1e16)]  # the total less 1 would say -1
+    assert metrics_of(rows)["external_annual_cost"] == 0.0
