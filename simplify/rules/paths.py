@@ -83,6 +83,10 @@ _COMPUTED: dict[str, tuple[Getter, str]] = {
     "evidence.issued_by": (
         lambda c: c.env.links.issued_by.get(c.evidence.id, ()) if c.evidence else (),
         "codes of procedures that list it in outputs"),
+    "evidence.issued_by_others": (
+        lambda c: tuple(x for x in c.env.links.issued_by.get(c.evidence.id, ()) if x != c.procedure.code)
+        if c.evidence else (),
+        "codes of the other procedures that list it in outputs"),
 }
 
 _CLASSES: dict[str, type] = {
