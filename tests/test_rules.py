@@ -287,6 +287,19 @@ def test_waivers_mark_findings_and_narrow_to_a_document(tmp_path, cost_model):
     assert len(waived) == len(EXPECTED)  # waived findings are still listed, marked
 
 
+@pytest.mark.parametrize("step, waived", [("prepare", True), ("submit", False)])  # handed in at the first applicant step
+def test_a_waiver_narrowed_to_a_step_keeps_the_documents_handed_in_there(tmp_path, cost_model, step, waived):
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    file = root / "procedures" / "1.000001-khai-sinh.yaml"
+    file.write_text(file.read_text(encoding="utf-8") + f"waivers:\n  - {{rule: DOC001, step: {step}}}\n",
+                    encoding="utf-8")
+    catalog, diags = load_catalog(root)
+    assert diags == []
+    [doc001] = [f for f in run(catalog, cost_model) if (f.rule, f.procedure) == ("DOC001", "1.000001")]
+    assert doc001.waived is waived and doc001.step is None  # the finding is still on the document
+
+
 def test_select_and_ignore_take_codes_and_prefixes():
     rules = load_rules()
     assert [r.code for r in select_rules(rules, "DOC,STEP001", None)] == ["DOC001", "DOC002", "DOC003", "STEP001"]

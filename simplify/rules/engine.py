@@ -18,7 +18,7 @@ from ..diagnostics import InputError, diag
 from ..measures import (OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, occurrence,
                         resolves_defaults)
 from ..metrics import metric_row, metrics_of
-from ..model import Catalog, Location, Procedure, evolve, resolve_procedure
+from ..model import Catalog, Location, Procedure, Step, evolve, resolve_procedure
 from ..network import links
 from ..parallel import split_map
 from .finding import Finding, Part
@@ -194,11 +194,17 @@ def _finding(rule: Rule, ctx: Context, pricer: _Pricer) -> Finding:
         step=step, evidence=evidence, fee=fee,
         message_vi=vi.render(ctx, "vi"), message_en=en.render(ctx, "en"),
         annual_saving=pricer.saving(measure),
-        waived=bool(p.waivers) and any(w.rule == rule.code and w.evidence in (None, evidence) and w.step in (None, step)
-                                       for w in p.waivers),
+        waived=bool(p.waivers) and _waived(p, rule.code, evidence, ctx.step),
         location=getattr(ctx, rule.target).location,  # the procedure, step, document or fee the rule is on
         measure=measure,
     )
+
+
+def _waived(p: Procedure, rule: str, evidence: str | None, step: Step | None) -> bool:
+    """Whether a waiver of `p` keeps this finding: one for its rule, and where it names them, for its document
+    and its step (a step rule's step, or the step a document is handed in at)."""
+    at = step.id if step is not None else None
+    return any(w.rule == rule and w.evidence in (None, evidence) and w.step in (None, at) for w in p.waivers)
 
 
 def _suggested(rule: Rule, ctx: Context) -> Measure | None:
