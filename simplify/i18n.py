@@ -7,6 +7,8 @@ over an empty set shows as a dash.
 
 from __future__ import annotations
 
+import math
+
 LABELS: dict[str, tuple[str, str]] = {
     "catalog": ("Danh mục", "Catalogue"),
     "ministry": ("Bộ, ngành", "Ministry"),
@@ -142,8 +144,14 @@ def money(value: float | None, lang: str) -> str:
     """Whole dong with thousands separators."""
     if value is None:
         return "–"
-    text = f"{round(value):,}"
+    text = f"{whole(value):,}"
     return text.replace(",", ".") if lang == "vi" else text
+
+
+def whole(value: float) -> int:
+    """`value` rounded to a whole number, halves away from zero: as people round money, and as Excel shows the
+    report's #,##0 cells (Python's round() takes 2.5 to 2)."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
 
 
 def number(value: float | None, lang: str, digits: int = 1) -> str:

@@ -75,6 +75,15 @@ class Checker:
                   f"'{key}' phải là số không âm{limit_vi}, không phải {value!r}")
         return default
 
+    def whole(self, raw: RawMap, key: str, default: int) -> int:
+        """A count (pages, say): a number with nothing after the point."""
+        value = self.number(raw, key, float(default))  # said already, and the default, when not a number
+        if value.is_integer():
+            return int(value)
+        self.fail(raw.value_loc(key), f"'{key}' must be a whole number, not {value:g}",
+                  f"'{key}' phải là số nguyên, không phải {value:g}")
+        return default
+
     def text(self, raw: RawMap, key: str, default: str | None = None) -> str | None:
         value = raw.get(key, default)
         if value is None or isinstance(value, str):
@@ -127,7 +136,7 @@ def load_cost_model(path: str | Path | None = None) -> CostModel:
         certification = Certification(
             first_pages_fee=check.number(cert, "first_pages_fee", 0.0),
             next_pages_fee=check.number(cert, "next_pages_fee", 0.0),
-            first_pages=int(check.number(cert, "first_pages", 0.0) or 0),
+            first_pages=check.whole(cert, "first_pages", 0),
             cap_per_copy=check.number(cert, "cap_per_copy", 0.0),
         )
     model = CostModel(

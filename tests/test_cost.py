@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINI
+from conftest import MINI, REPO
 
 from simplify.catalog.loader import load_catalog
 from simplify.cost import CostModel, certification_fee, catalog_costs, procedure_cost
@@ -129,3 +129,18 @@ def test_malformed_cost_model_is_located(tmp_path):
         ("E202", 1), ("E202", 1), ("E202", 3), ("E202", 4),
     ]
     assert "did you mean 'copy_cost_per_page'" in caught.value.diagnostics[2].en
+
+
+def test_certified_pages_counted_at_the_first_fee_are_a_whole_number(tmp_path):
+    from simplify.diagnostics import InputError
+
+    default = (REPO / "rules" / "cost_model.yaml").read_text(encoding="utf-8")
+    line = default[:default.index("first_pages:")].count("\n") + 1
+    model = tmp_path / "cm.yaml"
+    model.write_text(default.replace("first_pages: 2", "first_pages: 2.5"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:  # not silently 2
+        load_cost_model(model)
+    assert [(d.code, d.location.line, d.en) for d in caught.value.diagnostics] == [
+        ("E202", line, "'first_pages' must be a whole number, not 2.5")]
+    model.write_text(default.replace("first_pages: 2", "first_pages: 3.0"), encoding="utf-8")
+    assert load_cost_model(model).certification.first_pages == 3

@@ -120,3 +120,13 @@ def test_junit_marks_what_does_not_fail_as_skipped(cli):  # noqa: F811
     assert (root.get("tests"), root.get("failures")) == ("13", "1")
     reasons = sorted(s.get("message") for s in root.iter("skipped"))
     assert reasons == ["already in the baseline"] * 11 + ["below --fail-on"]
+
+
+@pytest.mark.parametrize("value, vi, en", [
+    (2.5, "3", "3"), (3.5, "4", "4"), (2.4999, "2", "2"), (-2.5, "-3", "-3"), (0.0, "0", "0"),
+    (1_234_567.5, "1.234.568", "1,234,568"), (20_446_943_155_500.0, "20.446.943.155.500", "20,446,943,155,500"),
+])
+def test_money_is_whole_dong_halves_rounded_up_as_excel_shows_them(value, vi, en):
+    from simplify.i18n import money
+
+    assert (money(value, "vi"), money(value, "en")) == (vi, en)
