@@ -21,6 +21,7 @@ from .catalog.loader import YAML_SUFFIXES, load_catalog
 from .catalog.yaml_reader import Limits
 from .cost import CostModel, catalog_costs
 from .diagnostics import Diagnostic, InputError, diag
+from .i18n import os_error
 from .metrics import compute_metrics
 from .model import Catalog, Location
 
@@ -98,7 +99,8 @@ def _git(ref: str, cwd: Path, *args: str, en: str, vi: str, stdin: bytes | None 
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
     except OSError as exc:
-        raise _error(ref, f"cannot run git: {exc.strerror}", f"không chạy được git: {exc.strerror}") from None
+        en, vi = os_error(exc)
+        raise _error(ref, f"cannot run git: {en}", f"không chạy được git: {vi}") from None
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = f" ({said[0]})" if said else ""

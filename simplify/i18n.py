@@ -7,6 +7,7 @@ over an empty set shows as a dash.
 
 from __future__ import annotations
 
+import errno
 import math
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -138,6 +139,21 @@ def t(key: str, lang: str, words: dict[str, tuple[str, str]] = LABELS) -> str:
     if pair is None:
         return key
     return pair[0] if lang == "vi" else pair[1]
+
+
+# What the system says of the file errors people meet, in Vietnamese (its own words are English).
+_OS_ERRORS_VI = {
+    errno.ENOENT: "không có tệp hoặc thư mục này", errno.EACCES: "không có quyền truy cập", errno.EPERM: "không được phép",
+    errno.EISDIR: "đây là một thư mục", errno.ENOTDIR: "một phần của đường dẫn không phải là thư mục",
+    errno.EEXIST: "đã tồn tại", errno.ENOSPC: "hết chỗ trên đĩa", errno.EROFS: "ổ đĩa chỉ cho phép đọc",
+    errno.ENAMETOOLONG: "tên quá dài", errno.ELOOP: "quá nhiều liên kết tượng trưng",
+}
+
+
+def os_error(exc: OSError) -> tuple[str, str]:
+    """(en, vi) of what went wrong with a file."""
+    en = exc.strerror or str(exc)
+    return en, _OS_ERRORS_VI.get(exc.errno, en)
 
 
 def money(value: float | None, lang: str) -> str:

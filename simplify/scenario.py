@@ -70,7 +70,7 @@ class ScenarioResult:
 def load_scenario(path: str | Path, catalog: Catalog) -> Scenario:
     """The scenario at `path`, every measure checked in order against `catalog`; InputError (E203) on problems."""
     file = Path(path)
-    check, top = read_settings(file, "E203", "the scenario")
+    check, top = read_settings(file, "E203", ("the scenario", "phương án"))
     check.keys(top, ("name", "measures"), ("measures",))
     name = check.text(top, "name") or file.stem
     measures = [m for m in (_measure(check, item, where)
@@ -88,7 +88,7 @@ def load_scenario(path: str | Path, catalog: Catalog) -> Scenario:
 
 
 def _measure(check: Checker, item: Any, where: Location) -> Measure | None:
-    raw = check.mapping(item, where, "a measure")
+    raw = check.mapping(item, where, ("a measure", "mỗi biện pháp"))
     if raw is None:
         return None
     if len(raw) != 1:

@@ -16,6 +16,7 @@ from .catalog.raw import RawList, RawMap
 from .catalog.yaml_reader import read_yaml
 from .cost import Certification, CostModel
 from .diagnostics import Diagnostic, InputError, diag
+from .i18n import os_error
 from .model import Location, SUBJECTS
 from .resources import default_file
 
@@ -26,8 +27,8 @@ def read_yaml_file(path: Path, code: str = "E202") -> Any:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError([diag(code, Location(rel), f"cannot read the file: {exc.strerror}",
-                               f"không đọc được tệp: {exc.strerror}")]) from None
+        en, vi = os_error(exc)
+        raise InputError([diag(code, Location(rel), f"cannot read the file: {en}", f"không đọc được tệp: {vi}")]) from None
     value, problems = read_yaml(data, rel)
     if problems:
         raise InputError(problems)
@@ -47,10 +48,11 @@ class Checker:
     def fail(self, where: Location, en: str, vi: str) -> None:
         self.problems.append(diag(self.code, where, en, vi))
 
-    def mapping(self, raw: Any, where: Location, what: str) -> RawMap | None:
+    def mapping(self, raw: Any, where: Location, what: What) -> RawMap | None:
         if isinstance(raw, RawMap):
             return raw
-        self.fail(where, f"{what} must be a mapping", f"{what} phải là một ánh xạ")
+        en, vi = _both(what)
+        self.fail(where, f"{en} must be a mapping", f"{vi} phải là một ánh xạ")
         return None
 
     def keys(self, raw: RawMap, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> None:
@@ -91,10 +93,11 @@ class Checker:
         self.fail(raw.value_loc(key), f"'{key}' must be text", f"'{key}' phải là văn bản")
         return default
 
-    def items(self, raw: Any, where: Location, what: str) -> list[tuple[Any, Location]]:
+    def items(self, raw: Any, where: Location, what: What) -> list[tuple[Any, Location]]:
         if isinstance(raw, RawList):
             return [(item, raw.item_loc(i)) for i, item in enumerate(raw)]
-        self.fail(where, f"{what} must be a list", f"{what} phải là một danh sách")
+        en, vi = _both(what)
+        self.fail(where, f"{en} must be a list", f"{vi} phải là một danh sách")
         return []
 
     def done(self) -> None:
@@ -102,7 +105,15 @@ class Checker:
             raise InputError(self.problems)
 
 
-def read_settings(file: Path, code: str, what: str) -> tuple[Checker, RawMap]:
+# What a problem is about: a key (the same in both languages) or (en, vi) words.
+What = str | tuple[str, str]
+
+
+def _both(what: What) -> tuple[str, str]:
+    return what if isinstance(what, tuple) else (what, what)
+
+
+def read_settings(file: Path, code: str, what: What) -> tuple[Checker, RawMap]:
     """A settings file's top-level mapping and a Checker for the rest; InputError if it is not a mapping."""
     check = Checker(code, str(file))
     top = check.mapping(read_yaml_file(file, code), Location(str(file), 1, 1), what)
@@ -114,7 +125,7 @@ def read_settings(file: Path, code: str, what: str) -> tuple[Checker, RawMap]:
 def load_cost_model(path: str | Path | None = None) -> CostModel:
     """The cost model from `path`, or the default rules/cost_model.yaml."""
     file = Path(path) if path else default_file("cost_model.yaml")
-    check, top = read_settings(file, "E202", "the cost model")
+    check, top = read_settings(file, "E202", ("the cost model", "mô hình chi phí"))
     check.keys(top, ("currency", "hourly_value", "visit", "copy_cost_per_page", "certification"),
                ("hourly_value", "visit", "copy_cost_per_page", "certification"))
     hourly: list[tuple[str, float]] = []

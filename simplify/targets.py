@@ -161,7 +161,7 @@ def evaluate_targets(
 def load_targets(path: str | Path | None = None) -> tuple[Target, ...]:
     """The targets of `path`, or of the default rules/targets.yaml; InputError (E202) on problems."""
     file = Path(path) if path else default_file("targets.yaml")
-    check, top = read_settings(file, "E202", "the targets file")
+    check, top = read_settings(file, "E202", ("the targets file", "tệp mục tiêu"))
     check.keys(top, ("targets",), ("targets",))
     targets: list[Target] = []
     seen: set[str] = set()
@@ -179,7 +179,7 @@ def load_targets(path: str | Path | None = None) -> tuple[Target, ...]:
 
 
 def _target(check: Checker, item: Any, where: Location) -> Target | None:
-    raw = check.mapping(item, where, "a target")
+    raw = check.mapping(item, where, ("a target", "mỗi mục tiêu"))
     if raw is None:
         return None
     problems = len(check.problems)

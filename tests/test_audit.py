@@ -128,3 +128,14 @@ def test_control_characters_in_names_never_reach_the_terminal(mini_copy):
         assert "Khai sinh \\x1b[2J\\u202e" in result.stdout
     csv = simplify("cost", str(mini_copy), "--format", "csv").stdout
     assert "\x1b" in csv  # data formats keep the text as written; only CSV formula starts are defused
+
+
+@pytest.mark.parametrize("lang, last", [("vi", "Thời gian (ngày)"), ("en", "Elapsed days")])
+def test_the_cost_table_is_printed_whole_however_wide(lang, last):
+    """Its figure columns are as wide as their figures: wider than the page, it is not cut at the right."""
+    lines = simplify("cost", str(MINI), "--lang", lang).stdout.splitlines()
+    header = " ".join(lines[:4])
+    assert all(word in header for word in last.split())  # the last column's heading, however it wraps
+    assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in lines if line.strip())
+    # 1.000001's 3 days are in the last column
+    assert next(line for line in lines if "1.000001" in line).rstrip().endswith("3 │")

@@ -273,3 +273,29 @@ def test_no_channels_and_an_explicit_first_after_travel_through_a_workbook(tmp_p
     assert "[]" in cells
     from_book, back = round_trip(catalog, tmp_path)
     assert from_book.procedures[0].channels == () and same(from_book, catalog) and same(back, catalog)
+
+
+def test_a_destination_under_a_file_is_refused_before_anything_is_written(simplify, tmp_path):
+    (tmp_path / "file.yaml").write_text("x\n", encoding="utf-8")
+    code, _, err = simplify("convert", MINI, tmp_path / "file.yaml" / "c.xlsx", "--lang", "en")
+    assert code == 2 and err.startswith(f"{tmp_path / 'file.yaml' / 'c.xlsx'}: E101 cannot write: {tmp_path / 'file.yaml'} is a file")
+
+
+def test_a_workbook_that_cannot_be_written_leaves_no_noise_behind(tmp_path):
+    """openpyxl closes its sheets only when it saves: the workbook is saved before the file is opened."""
+    import subprocess
+    import sys
+
+    script = (
+        "import simplify.catalog.excel_writer as w\n"
+        "from simplify.catalog.loader import load_catalog\n"
+        "def refuse(path, fill): raise PermissionError(13, 'Permission denied')\n"
+        "w.write_atomic = refuse\n"
+        f"catalog, _ = load_catalog({str(MINI)!r})\n"
+        "try:\n"
+        f"    w.write_workbook(catalog, __import__('pathlib').Path({str(tmp_path / 'c.xlsx')!r}))\n"
+        "except PermissionError:\n"
+        "    print('refused')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "refused\n", "")

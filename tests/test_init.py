@@ -31,6 +31,17 @@ def test_init_refuses_a_non_empty_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 
+def test_init_speaks_the_language_asked_and_says_why_it_cannot_create(tmp_path):
+    result = run("init", str(tmp_path / "vi"))
+    assert result.returncode == 0 and "đã tạo danh mục" in result.stderr
+    result = run("init", str(tmp_path / "en"), "--lang", "en")
+    assert result.returncode == 0 and "catalogue created" in result.stderr
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = run("init", str(tmp_path / "file" / "new"))  # a file where a folder is needed: no internal error
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "E299" not in result.stderr
+    assert result.stderr.startswith(f"{tmp_path / 'file' / 'new'}: E101 không tạo được danh mục: ")
+
+
 def test_a_catalogue_with_its_own_rules_is_analysed_with_them(tmp_path):
     import json
 

@@ -84,7 +84,7 @@ def test_no_module_writes_a_file_but_through_the_atomic_writer():
              for path in sorted(package.rglob("*.py")) if path.name != "atomic.py"
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if plain.search(line)]
     # The one exception: git blobs of a `git:` baseline, written into a temporary folder of its own.
-    assert found == ["baseline.py:92: target.write_bytes(data)"]
+    assert found == ["baseline.py:93: target.write_bytes(data)"]
 
 
 def test_a_complete_write_replaces_the_file_whole(tmp_path):

@@ -149,3 +149,12 @@ def test_cli_scenario_naming_unknown_procedure_exits_2_with_file_and_line():
     assert f"{SCENARIOS / 'bad.yaml'}:4:5: E203 1.000001 does not ask for 'ho_chieu'" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("lang, said", [("vi", "E203 phương án phải là một ánh xạ"), ("en", "E203 the scenario must be a mapping")])
+def test_a_scenario_that_is_no_mapping_is_said_in_one_language(tmp_path, lang, said):
+    bad = tmp_path / "list.yaml"
+    bad.write_text("- abolish: '1.000002'\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "simplify", "cost", str(MINI), "--scenario", str(bad), "--lang", lang],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and said in result.stderr

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import InputError, diag
+from ..i18n import os_error
 from ..model import (
     LEGAL, STRLIST, Catalog, CatalogInfo, Database, Document, EvidenceType, Fee, LegalRef, Location, Output,
     Procedure, Step, Waiver, evolve, format_fields, resolve_procedure,
@@ -154,8 +155,20 @@ def form_of(path: Path) -> str:
 
 
 def check_destination(src: Path, dst: Path, force: bool) -> None:
-    """Raise InputError when writing `dst` would overwrite something without --force, or touch `src`."""
+    """Raise InputError when writing `dst` would overwrite something without --force, or touch `src`, or when
+    it cannot be written where it is asked for."""
     where = Location(str(dst))
+    try:
+        _check_destination(src, dst, force, where)
+    except OSError as exc:  # a folder on the way that cannot be looked into
+        en, vi = os_error(exc)
+        _refuse(where, en, vi)
+
+
+def _check_destination(src: Path, dst: Path, force: bool, where: Location) -> None:
+    folder = next(parent for parent in dst.absolute().parents if parent.exists())  # the root exists
+    if not folder.is_dir():
+        _refuse(where, f"{folder} is a file, not a folder", f"{folder} là một tệp, không phải thư mục")
     source, target = src.resolve(), dst.resolve()
     form = form_of(dst)
     if form == "workbook" and dst.suffix.lower() != ".xlsx":

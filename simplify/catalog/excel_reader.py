@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, diag
+from ..i18n import os_error
 from ..model import Catalog, Location, format_fields
 from ..parallel import jobs, pickled_once, split_map, unpickled_once
 from .build import Builder, check_unique_codes
@@ -83,7 +84,8 @@ def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> l
     try:
         size = path.stat().st_size if data is None else len(data)
     except OSError as exc:
-        return [diag("E101", where, f"cannot read the file: {exc.strerror}", f"không đọc được tệp: {exc.strerror}")]
+        en, vi = os_error(exc)
+        return [diag("E101", where, f"cannot read the file: {en}", f"không đọc được tệp: {vi}")]
     packed, unpacked = PACKED_FACTOR * limits.max_file_bytes, UNPACKED_FACTOR * limits.max_file_bytes
     if size > packed:
         return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)]

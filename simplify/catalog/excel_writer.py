@@ -11,6 +11,7 @@ Written with openpyxl's streaming writer to a temporary file moved into place.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,12 +68,13 @@ def write_workbook(catalog: Catalog, path: Path) -> None:
                 cells.append(value)
             ws.append(cells)
 
-    def fill(handle) -> None:
-        book.save(handle)  # even on problems, so that openpyxl closes its sheets and temporary files
-        if problems:
-            raise InputError(problems)
-
-    write_atomic(path, fill)
+    # Saved first, whatever follows: openpyxl closes its sheets and temporary files only in save, and a
+    # destination that cannot be written would otherwise leave them to fail noisily at exit.
+    saved = io.BytesIO()
+    book.save(saved)
+    if problems:
+        raise InputError(problems)
+    write_atomic(path, lambda handle: handle.write(saved.getbuffer()))
 
 
 def workbook_tables(catalog: Catalog) -> Iterator[tuple[str, tuple[str, ...], Iterator[Row]]]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, diag, has_errors, sort_diagnostics
+from ..i18n import os_error
 from ..model import Catalog, CatalogInfo, Location, Procedure
 from ..parallel import in_child, pickled_once, split_map, unpickled_once
 from .build import Builder, check_unique_codes
@@ -61,7 +62,8 @@ def _read_bytes(path: Path | str, rel: str, diags: list[Diagnostic]) -> bytes | 
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        diags.append(diag("E101", Location(rel), f"cannot read the file: {exc.strerror}", f"không đọc được tệp: {exc.strerror}"))
+        en, vi = os_error(exc)
+        diags.append(diag("E101", Location(rel), f"cannot read the file: {en}", f"không đọc được tệp: {vi}"))
         return None
 
 

@@ -93,5 +93,7 @@ def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -
     for row in body:
         grid.add_row(*row)
     out = io.StringIO()
-    Console(file=out, width=width, color_system=None, highlight=False).print(grid)
+    # Every figure column is as wide as its longest figure: a table wider than `width` is printed whole (a
+    # terminal wraps it), not with its last columns cut off.
+    Console(file=out, width=width, color_system=None, highlight=False).print(grid, crop=False)
     return out.getvalue()

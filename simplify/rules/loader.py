@@ -92,7 +92,7 @@ def _pack(raw: Any, path: Path, explicit: bool, check: Checker) -> list[tuple[st
 
 
 def _rule(raw: Any, where: Location, check: Checker) -> Rule | None:
-    rule = check.mapping(raw, where, "a rule")
+    rule = check.mapping(raw, where, ("a rule", "mỗi quy tắc"))
     if rule is None:
         return None
     before = len(check.problems)
