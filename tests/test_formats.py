@@ -19,7 +19,7 @@ from simplify.report import github, junit, sarif
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-2.1.0.json"
-SUFFIXES = {"github": "github.txt", "sarif": "sarif.json", "junit": "junit.xml", "json": "json"}
+SUFFIXES = {"github": "github.txt", "sarif": "sarif.json", "junit": "junit.xml", "json": "json", "markdown": "md"}
 CASES = {
     # the mini catalogue alone, in Vietnamese: every finding is new, PROC003 fails
     "check": ("tests/data/mini",),

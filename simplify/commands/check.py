@@ -24,6 +24,7 @@ from .request import Request, with_options
 class CheckFormat(str, Enum):
     table = "table"
     json = "json"
+    markdown = "markdown"
     github = "github"
     sarif = "sarif"
     junit = "junit"
@@ -36,7 +37,8 @@ class FailOn(str, Enum):
 
 
 # Format name -> writer module in simplify/report, each with render(result, lang, root).
-WRITERS = {"table": "check_table", "json": "check_json", "github": "github", "sarif": "sarif", "junit": "junit"}
+WRITERS = {"table": "check_table", "json": "check_json", "markdown": "check_markdown", "github": "github", "sarif": "sarif",
+           "junit": "junit"}
 
 
 @with_options("path", "lang", "settings", "quiet", "no_progress", "limits")
@@ -48,7 +50,7 @@ def check(
         "--cost-tolerance", min=0.0,
         help="Rise of a procedure's cost allowed against the baseline, as a fraction (0.05 = 5%).")] = 0.0,
     format: Annotated[Optional[CheckFormat], typer.Option(
-        "--format", "-f", help="table, json, github, sarif or junit; github under GITHUB_ACTIONS=true, else table.",
+        "--format", "-f", help="table, json, markdown, github, sarif or junit; github under GITHUB_ACTIONS=true, else table.",
         show_default=False)] = None,
     output: OutputOpt = None,
     request: Request = Request(),

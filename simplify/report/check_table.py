@@ -29,31 +29,45 @@ def _word(key: str, lang: str) -> str:
 def render(result: CheckResult, lang: str = "vi", root: str = "", width: int = 140) -> str:
     """The verdict and its tables as text; locations are the catalogue's own, so `root` is not used."""
     from rich.console import Console
+    from rich.table import Table
 
     out = io.StringIO()
     console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
     console.print(verdict(result, lang))
-    regressions, new = result.of("regression"), result.of("new")
-    if regressions:
-        console.print(_table(_word("regressions", lang), regressions, lang))
-    if new:
-        title = _word("new" if result.baseline else "findings", lang)
-        console.print(_table(title, new, lang))
-    existing = len(result.of("existing"))
+    for title, header, rows in sections(result, lang):
+        table = Table(title=title, title_justify="left")
+        for label in header:
+            table.add_column(label, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    existing = existing_line(result, lang)
     if existing:
-        console.print(_word("existing", lang).format(n=existing))
+        console.print(existing)
     return out.getvalue()
 
 
-def _table(title: str, entries: tuple[Entry, ...], lang: str):
-    from rich.table import Table
+def sections(result: CheckResult, lang: str) -> list[tuple[str, list[str], list[tuple[str, ...]]]]:
+    """(title, header, rows) of the regressions and of the new findings (all findings without a baseline),
+    those that are there; shared by the table and the Markdown."""
+    found = []
+    regressions, new = result.of("regression"), result.of("new")
+    if regressions:
+        found.append(_section(_word("regressions", lang), regressions, lang))
+    if new:
+        found.append(_section(_word("new" if result.baseline else "findings", lang), new, lang))
+    return found
 
-    table = Table(title=f"{title} ({len(entries)})", title_justify="left")
-    for key in ("fails", "rule", "severity", "procedure", "object", "message", "location"):
-        label = _word(key, lang) if key == "fails" else t(key, lang)
-        table.add_column(label, overflow="fold")
-    for e in entries:
-        item = e.item
-        table.add_row("✗" if e.fails else "", item.rule, t(item.severity, lang), item.procedure or "",
-                      item.key()[2] or "", item.message(lang), str(item.location))
-    return table
+
+def existing_line(result: CheckResult, lang: str) -> str | None:
+    """How many findings the baseline already had (only counted), or None."""
+    existing = len(result.of("existing"))
+    return _word("existing", lang).format(n=existing) if existing else None
+
+
+def _section(title: str, entries: tuple[Entry, ...], lang: str) -> tuple[str, list[str], list[tuple[str, ...]]]:
+    header = [_word(key, lang) if key == "fails" else t(key, lang)
+              for key in ("fails", "rule", "severity", "procedure", "object", "message", "location")]
+    rows = [("✗" if e.fails else "", e.item.rule, t(e.item.severity, lang), e.item.procedure or "",
+             e.item.key()[2] or "", e.item.message(lang), str(e.item.location)) for e in entries]
+    return f"{title} ({len(entries)})", header, rows
