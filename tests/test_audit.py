@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -139,3 +140,22 @@ def test_the_cost_table_is_printed_whole_however_wide(lang, last):
     assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in lines if line.strip())
     # 1.000001's 3 days are in the last column
     assert next(line for line in lines if "1.000001" in line).rstrip().endswith("3 │")
+
+
+def test_every_command_for_people_also_speaks_markdown(tmp_path):
+    """cli.md: --format per command is table, json, markdown (validate also keeps its `text`)."""
+    bad = tmp_path / "bad"
+    shutil.copytree(MINI, bad)
+    path = bad / "procedures" / "1.000001-khai-sinh.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("hours: 1\n", "hours: abc\n", 1), encoding="utf-8")
+    result = simplify("validate", str(bad), "--format", "markdown", "--lang", "en")
+    assert result.returncode == 2 and result.stdout.splitlines()[2:] == [
+        "| Code | Location | Message |", "|---|---|---|",
+        "| E102 | procedures/1.000001-khai-sinh.yaml:21:12 | 'hours' must be a number, not 'abc' |"]
+    table = simplify("validate", str(bad), "--format", "table", "--lang", "en")
+    assert (table.returncode, table.stderr) == (2, simplify("validate", str(bad), "--lang", "en").stderr)
+    plan = simplify("plan", str(MINI), "--format", "markdown", "--target", "full-online", "--lang", "en").stdout
+    assert "| 1 | STEP001 | Step 'receive' of 1.000001: online = true | 59,000,000 | 59,000,000 | 33.3% ✗ |" in plan
+    rules = simplify("rules", "--format", "markdown", "--lang", "en").stdout.splitlines()
+    assert rules[:3] == ["## Rules (12)", "", "| Code | Name | Severity | Target | Title |"]
+    assert "| DOC001 | certified-copy-required | warning | document | Certified copy required |" in rules

@@ -19,6 +19,7 @@ from .request import Request, with_options
 class PlanFormat(str, Enum):
     table = "table"
     json = "json"
+    markdown = "markdown"
 
 
 @with_options("path", "lang", "settings", "baseline", "quiet", "no_progress", "limits")
@@ -28,12 +29,12 @@ def plan(
         help="Aim at this target id (repeatable); default: every reduce_by target on a count or a cost.")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the plan as a scenario file (atomically), for --scenario.")] = None,
-    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table (for people) or json.")] = PlanFormat.table,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="table (for people), json or markdown.")] = PlanFormat.table,
     request: Request = Request(),
 ) -> None:
     """Choose measures greedily by annual saving until the targets are met; --output writes the scenario file."""
     from ..plan import make_plan, select_targets
-    from ..report.plan_writers import plan_to_yaml, render_table
+    from ..report.plan_writers import plan_to_yaml, render_markdown, render_table
     from .common import load
     from .pipeline import load_settings
 
@@ -50,6 +51,8 @@ def plan(
         emit(plan_to_yaml(result, lang.value), output)
     if format is PlanFormat.json:
         emit(json.dumps(result.to_dict(lang.value), ensure_ascii=False, indent=2), None)
+    elif format is PlanFormat.markdown:
+        emit(render_markdown(result, lang.value), None)
     else:
         width = max(100, shutil.get_terminal_size((140, 40)).columns) if sys.stdout.isatty() else 140
         emit(render_table(result, lang.value, width), None)

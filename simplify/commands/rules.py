@@ -42,12 +42,13 @@ def _w(key: str, lang: str) -> str:
 class RulesFormat(str, Enum):
     table = "table"
     json = "json"
+    markdown = "markdown"
 
 
 def rules(
     extra: RulesOpt = None,
     lang: LangOpt = Lang.vi,
-    format: Annotated[RulesFormat, typer.Option("--format", help="table (for people) or json.")] = RulesFormat.table,
+    format: Annotated[RulesFormat, typer.Option("--format", help="table (for people), json or markdown.")] = RulesFormat.table,
 ) -> None:
     """List the rules of the built-in and --rules packs: code, name, severity, target, title."""
     from ..rules.engine import load_rules
@@ -59,6 +60,15 @@ def rules(
                 for r in found]
         emit(json.dumps(rows, ensure_ascii=False, indent=2), None)
         return
+    title = f"{_w('rules', lang.value)} ({len(found)})"
+    header = [t(key, lang.value) if key == "severity" else _w(key, lang.value)
+              for key in ("code", "name", "severity", "target", "title")]
+    body = [(r.code, r.name, t(r.severity, lang.value), _w(r.target, lang.value), r.heading(lang.value)) for r in found]
+    if format is RulesFormat.markdown:
+        from ..report.markdown import table as markdown_table
+
+        emit(f"## {title}\n\n{markdown_table(header, body)}\n", None)
+        return
     import io
 
     from rich.console import Console
@@ -66,11 +76,11 @@ def rules(
 
     out = io.StringIO()
     console = Console(file=out, width=160, highlight=False, color_system=None, emoji=False)
-    table = Table(title=f"{_w('rules', lang.value)} ({len(found)})", title_justify="left")
-    for key in ("code", "name", "severity", "target", "title"):
-        table.add_column(t(key, lang.value) if key == "severity" else _w(key, lang.value), overflow="fold")
-    for r in found:
-        table.add_row(r.code, r.name, t(r.severity, lang.value), _w(r.target, lang.value), r.heading(lang.value))
+    table = Table(title=title, title_justify="left")
+    for label in header:
+        table.add_column(label, overflow="fold")
+    for row in body:
+        table.add_row(*row)
     console.print(table)
     emit(out.getvalue(), None)
 

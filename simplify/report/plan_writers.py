@@ -58,23 +58,38 @@ def render_table(plan: Plan, lang: str = "vi", width: int = 140) -> str:
 
     out = io.StringIO()
     console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
-    heading = "Phương án đơn giản hóa" if lang == "vi" else "Simplification plan"
-    table = Table(title=f"{heading}: {plan.catalog.name}", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column(t("rule", lang))
-    table.add_column("Biện pháp" if lang == "vi" else "Measure", overflow="fold")
-    table.add_column(t("annual_saving", lang), justify="right")
-    table.add_column("Lũy kế" if lang == "vi" else "Cumulative", justify="right")
-    for target in plan.targets:
-        table.add_column(target.id, justify="right", overflow="fold")
-    table.add_row("", "", t("current", lang), "", "", *(_progress(r, lang) for r in plan.start))
-    for i, s in enumerate(plan.steps, 1):
-        table.add_row(str(i), s.rule, s.measure.describe(lang), money(s.annual_saving, lang),
-                      money(s.cumulative_saving, lang), *(_progress(r, lang) for r in s.targets))
-    table.add_row("", "", t("goal", lang), "", "", *(metric_value(r.metric, r.goal, lang) for r in plan.start))
+    title, header, rows = _rows(plan, lang)
+    table = Table(title=title, title_justify="left")
+    for i, label in enumerate(header):
+        table.add_column(label, justify="left" if i in _TEXT_COLUMNS else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     console.print(_conclusion(plan, lang))
     return out.getvalue()
+
+
+def render_markdown(plan: Plan, lang: str = "vi") -> str:
+    """The same plan as a Markdown page."""
+    from .markdown import table
+
+    title, header, rows = _rows(plan, lang)
+    right = {i for i in range(len(header)) if i not in _TEXT_COLUMNS}
+    return f"## {title}\n\n{table(header, rows, right)}\n\n{_conclusion(plan, lang)}\n"
+
+
+_TEXT_COLUMNS = (1, 2)  # the rule and the measure; the rest are figures
+
+
+def _rows(plan: Plan, lang: str) -> tuple[str, list[str], list[tuple[str, ...]]]:
+    heading = "Phương án đơn giản hóa" if lang == "vi" else "Simplification plan"
+    header = ["#", t("rule", lang), "Biện pháp" if lang == "vi" else "Measure", t("annual_saving", lang),
+              "Lũy kế" if lang == "vi" else "Cumulative", *(target.id for target in plan.targets)]
+    rows = [("", "", t("current", lang), "", "", *(_progress(r, lang) for r in plan.start))]
+    rows += [(str(i), s.rule, s.measure.describe(lang), money(s.annual_saving, lang), money(s.cumulative_saving, lang),
+              *(_progress(r, lang) for r in s.targets)) for i, s in enumerate(plan.steps, 1)]
+    rows.append(("", "", t("goal", lang), "", "", *(metric_value(r.metric, r.goal, lang) for r in plan.start)))
+    return f"{heading}: {plan.catalog.name}", header, rows
 
 
 def _progress(r: TargetResult, lang: str) -> str:
