@@ -308,6 +308,11 @@ def test_select_and_ignore_take_codes_and_prefixes():
     assert len(select_rules(rules, "ALL", None)) == 12
 
 
+def test_an_empty_select_or_ignore_is_as_if_not_given():
+    rules = load_rules()
+    assert select_rules(rules, "", None) == select_rules(rules, " , ", "") == select_rules(rules, None, None) == rules
+
+
 def test_select_naming_no_rule_is_an_input_error():
     with pytest.raises(InputError) as error:
         select_rules(load_rules(), "DCO001", None)

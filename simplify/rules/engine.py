@@ -45,6 +45,8 @@ def _selectors(text: str | None, option: str, rules: tuple[Rule, ...]) -> tuple[
     if text is None:
         return None
     tokens = tuple(t.strip().upper() for t in text.split(",") if t.strip())
+    if not tokens:  # an empty CI variable (`--select "$RULES"`) must not silently turn the gate off
+        return None
     if "ALL" in tokens:
         return ("",)
     unknown = [t for t in tokens if not any(r.code.startswith(t) for r in rules)]
