@@ -159,3 +159,17 @@ def test_every_command_for_people_also_speaks_markdown(tmp_path):
     rules = simplify("rules", "--format", "markdown", "--lang", "en").stdout.splitlines()
     assert rules[:3] == ["## Rules (12)", "", "| Code | Name | Severity | Target | Title |"]
     assert "| DOC001 | certified-copy-required | warning | document | Certified copy required |" in rules
+
+
+def test_a_regression_code_is_explained_like_a_rule():
+    result = simplify("rule", "reg002", "--lang", "en")
+    assert result.returncode == 0 and result.stdout.splitlines()[:2] == [
+        "REG002 new-document", "A procedure asks for a new document"]
+    near = simplify("rule", "REG01", "--lang", "en")
+    assert near.returncode == 2 and "did you mean REG001?" in near.stderr
+
+
+@pytest.mark.parametrize("option", ["--max-file-size", "--max-procedures", "--max-depth", "--max-rows"])
+def test_a_limit_below_one_is_a_usage_error_not_a_refusal_of_every_file(option):
+    result = simplify("validate", "mini", option, "-5")
+    assert result.returncode == 2 and option in result.stderr and "E108" not in result.stderr

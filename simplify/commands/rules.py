@@ -93,11 +93,17 @@ def rule(
     """Explain one rule: what it finds, why, its legal basis, its measure and an example."""
     from ..rules.engine import load_rules
 
+    from ..check import REGRESSION_RULES
+
     found = load_rules(list(extra or []))
     by_code = {r.code: r for r in found}
     chosen = by_code.get(code.strip().upper())
+    regression = REGRESSION_RULES.get(code.strip().upper())
+    if chosen is None and regression is not None:  # what `check --baseline` reports, and SARIF lists as rules
+        emit(explain_regression(regression, lang.value), None)
+        return
     if chosen is None:
-        close = difflib.get_close_matches(code.upper(), list(by_code), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(code.upper(), [*by_code, *REGRESSION_RULES], n=1, cutoff=0.5)
         hint = (f"; có phải ý bạn là {close[0]}?" if lang is Lang.vi else f"; did you mean {close[0]}?") if close else ""
         line = (f"không có quy tắc {code}{hint} (xem `simplify rules`)" if lang is Lang.vi
                 else f"no rule {code}{hint} (see `simplify rules`)")
@@ -124,6 +130,15 @@ def explain(r, lang: str) -> str:
     lines += section("measure", r.measure.describe(lang) if r.measure else _w("no_measure", lang))
     if r.example:
         lines += section("example", r.example.rstrip())
+    return "\n".join(lines)
+
+
+def explain_regression(r, lang: str) -> str:
+    """A regression of `check --baseline`, under the same headings as a rule."""
+    where = "simplify check --baseline"
+    lines = [f"{r.code} {r.name}", r.heading(lang), "",
+             f"{t('severity', lang)}: {t(r.severity, lang)} · {_w('pack', lang)}: {where}", "", f"{_w('why', lang)}:",
+             "  " + r.why.get(lang)]
     return "\n".join(lines)
 
 
