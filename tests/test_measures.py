@@ -145,7 +145,7 @@ PROBLEMS = [
     (Measure("set_procedure", "1.000001", values=(("online_share", 1.4),)), "'online_share' must be a share between 0 and 1"),
     (Measure("set_procedure", "1.000001", values=(("name", None),)), "'name' cannot be empty"),
     (Measure("set_document", "1.000001", evidence="cccd", values=(("copies", -1),)), "'copies' must be zero or more"),
-    (Measure("set_step", "1.000001", step="receive", values=(("online", "yes"),)), "'online' must be true or false"),
+    (Measure("set_step", "1.000001", step="receive", values=(("online", "maybe"),)), "'online' must be true or false"),
     (Measure("abolish", "1.000001", values=(("x", 1),)), "'abolish' takes no values"),
     (Measure("close", "1.000001"), "unknown measure 'close'"),
 ]

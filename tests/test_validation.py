@@ -327,3 +327,13 @@ baseline:
         ("E102", "catalog.yaml", 5, "'baseline.full_online_share' must be a share between 0 and 1, not 7"),
         ("E102", "procedures/a.yaml", 11, "'date' must be a date such as 2024-06-30 (or 30/06/2024), not '30/02/2024'"),
     ]
+
+
+def test_yes_and_no_words_mean_the_same_in_yaml_as_in_a_workbook(catalog_dir):
+    text = GOOD.replace("    in_person: true\n", '    in_person: "có"\n    online: 0\n') + "essential: x\nonline_eligible: không\n"
+    catalog, diags = load_catalog(catalog_dir({"a.yaml": text}))
+    assert diags == []
+    p = catalog.procedures[0]
+    assert (p.essential, p.online_eligible, p.steps[0].in_person, p.steps[0].online) == (True, False, True, False)
+    _, diags = load_catalog(catalog_dir({"a.yaml": GOOD + "essential: maybe\n"}))
+    assert [(d.code, d.message("en")) for d in diags] == [("E102", "'essential' must be true or false, not 'maybe'")]

@@ -162,7 +162,7 @@ class Builder:
                 return int(number)
             return float(number)
         if kind == BOOL:
-            flag = _boolean(value, lenient)
+            flag = _boolean(value)
             if flag is None:
                 return self._wrong(where, key, value, "true or false", "true hoặc false (có/không)")
             return flag
@@ -500,14 +500,15 @@ def _number(value: Any, lenient: bool) -> float | None:
     return None
 
 
-def _boolean(value: Any, lenient: bool) -> bool | None:
+def _boolean(value: Any) -> bool | None:
+    """True or false, or the words and 1/0 a spreadsheet says them with; the same in YAML, since all three
+    forms must give the same model (`essential: có` is true there too)."""
     if isinstance(value, bool):
         return value
-    if lenient:
-        if isinstance(value, (int, float)) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str):
-            return _WORDS.get(value.strip().lower())
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return _WORDS.get(value.strip().lower())
     return None
 
 
