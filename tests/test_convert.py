@@ -299,3 +299,16 @@ def test_a_workbook_that_cannot_be_written_leaves_no_noise_behind(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert (result.returncode, result.stdout, result.stderr) == (0, "refused\n", "")
+
+
+def test_names_keep_their_spaces_through_a_workbook_while_ids_lose_them(tmp_path):
+    """Values round-trip byte for byte (catalogue.md): a name a national database exported with a trailing space
+    comes back with it; a cell's stray spaces around an id or a reference are typing, and dropped."""
+    p = resolve_procedure(Procedure(code="1.000001", name="Đăng ký khai sinh ", ministry="  Bộ Tư pháp",
+                                    steps=(Step(id="submit", name=" Nộp hồ sơ "),),
+                                    documents=(Document(evidence="e1", name="Tờ khai ", required_by=" TT 04/2020 "),)),
+                          {})
+    catalog = replace(_everything(), procedures=(p,))
+    from_book, back = round_trip(catalog, tmp_path)
+    assert same(from_book, catalog) and same(back, catalog)
+    assert from_book.procedures[0].steps[0].name == " Nộp hồ sơ "

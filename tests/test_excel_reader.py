@@ -169,7 +169,7 @@ def test_sheet_names_and_layout_problems(tmp_path):
     })
     catalog, diags = load_catalog(book)
     assert located(diags) == [
-        ("E105", "catalog", "B3"),       # name given twice
+        ("E105", "catalog", "A3"),       # name given twice (at the key, as in YAML)
         ("E103", "fees", "A1"),          # no name column
         ("E101", "procedures", "C1"),    # code twice (as Mã TTHC)
         ("W101", "procedures", "A2"),    # no volume
@@ -466,3 +466,14 @@ def test_steps_numbered_in_number_cells_can_follow_each_other(tmp_path):
     assert diags == []
     p = catalog.procedures[0]
     assert [(s.id, s.after) for s in p.steps] == [("1", ()), ("2", ("1",)), ("3", ("1",))] and p.channels == ()
+
+
+def test_the_catalog_sheet_locates_a_key_at_its_key_and_a_value_at_its_value(tmp_path):
+    book = workbook(tmp_path / "keys.xlsx", {
+        "catalog": [["key", "value"], ["name", "Thử nghiệm "], ["nam", "X"], ["baseline.annual_cost", "abc"],
+                    ["name", "Lại"]],
+        "procedures": [["code", "name", "volume_per_year"], ["1.000010", "Thủ tục", 10]],
+    })
+    catalog, diags = load_catalog(book)
+    assert located(diags) == [("E104", "catalog", "A3"), ("E102", "catalog", "B4"), ("E105", "catalog", "A5")]
+    assert diags[2].message("en") == "key 'name' is given twice (first at keys.xlsx:catalog!A2)"

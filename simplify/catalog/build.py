@@ -29,6 +29,10 @@ from .raw import RawList, RawMap
 MAX_NUMBER = 1e15  # larger values are typos or attacks, and would overflow sums downstream
 # An empty list in a workbook cell: an empty cell means the default, which for `channels` is [counter].
 EMPTY_LIST_CELL = "[]"
+# Text a workbook cell keeps as written, as YAML does: names, titles and bases round-trip byte for byte. Ids,
+# codes, choices and references lose the spaces typing leaves around them.
+VERBATIM_KEYS = frozenset({"name", "name_en", "ministry", "agency", "sector", "in_person_basis", "required_by",
+                           "reason", "legal_basis", "version", "jurisdiction", "title", "issuer", "ref"})
 TRUE_WORDS = {"true", "yes", "có", "co", "x", "1", "đúng", "y"}
 FALSE_WORDS = {"false", "no", "không", "khong", "0", "sai", "n", ""}
 _WORDS = {**dict.fromkeys(FALSE_WORDS, False), **dict.fromkeys(TRUE_WORDS, True)}  # lower-case word -> its value
@@ -181,7 +185,7 @@ class Builder:
                                 f"'code: {value}' bị đọc thành số và có thể mất chữ số; hãy đặt trong ngoặc kép: code: \"{value}\"")
                 return _INVALID
             value = str(int(value)) if isinstance(value, float) and value.is_integer() and lenient else str(value)
-        text = value.strip() if lenient else value
+        text = value.strip() if lenient and key not in VERBATIM_KEYS else value
         choices = f.metadata["choices"] if f is not None else None
         if choices and text not in choices:
             return self._wrong(where, key, value, "one of " + ", ".join(choices), "một trong " + ", ".join(choices))

@@ -36,7 +36,7 @@ from ..diagnostics import Diagnostic, diag
 from ..i18n import os_error
 from ..model import Catalog, Location, format_fields
 from ..parallel import jobs, pickled_once, split_map, unpickled_once
-from .build import Builder, check_unique_codes
+from .build import VERBATIM_KEYS, Builder, check_unique_codes
 from .cache import cache_dir, pickled_tuple
 from .convert import CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, PROCEDURES, TABLES, Table, fold
 from .raw import CellList, CellMap, cell_list, cell_map
@@ -483,25 +483,31 @@ class _Reader:
             return None
         index = dict(pairs)
         top: dict[str, Any] = {}
-        top_cells: dict[str, Location] = {}
+        top_cells: dict[str, Location] = {}  # where each value is, and (below) each key
+        top_keys: dict[str, Location] = {}
         for number, row in rows:
             key, value = _text(row[index["key"]]), _value(row[index["value"]])
             if not key or value is None:
                 continue
+            if key in VERBATIM_KEYS and isinstance(row[index["value"]], str):  # the catalogue's name, as written
+                value = nfc(row[index["value"]])
             here = Location(self.file, sheet=sheet, cell=f"{letters['value']}{number}")
+            key_here = Location(self.file, sheet=sheet, cell=f"{letters['key']}{number}")
             head, _, rest = key.partition(".")
-            values, cells = top, top_cells
+            values, cells, keys = top, top_cells, top_keys
             if rest and (head not in top or isinstance(top[head], CellMap)):
                 if head not in top:
-                    top[head], top_cells[head] = cell_map({}, here, {}), here
-                values, cells, key = top[head], top[head].cells, rest
+                    top[head], top_cells[head], top_keys[head] = cell_map({}, here, {}, {}), here, key_here
+                values, cells, keys, key = top[head], top[head].cells, top[head].key_cells, rest
             if key in values:
-                self.report("E105", here, f"key '{key}' is given twice (first at {cells[key]})",
-                            f"khóa '{key}' được ghi hai lần (lần đầu ở {cells[key]})")
+                self.report("E105", key_here, f"key '{key}' is given twice (first at {keys[key]})",
+                            f"khóa '{key}' được ghi hai lần (lần đầu ở {keys[key]})")
                 continue
             values[key] = value
             cells[key] = here
-        return cell_map(top, Location(self.file, sheet=sheet, cell=f"{_letter(offset)}{max(header, 1)}"), top_cells)
+            keys[key] = key_here
+        return cell_map(top, Location(self.file, sheet=sheet, cell=f"{_letter(offset)}{max(header, 1)}"), top_cells,
+                        top_keys)
 
     def _procedures(self) -> list[_Procedure]:
         """Each procedure's row with its child rows from the other sheets, to be made into one record
@@ -553,8 +559,8 @@ class _Layout:
         for key, j in self.pairs:
             value = row[j]
             if value.__class__ is str:  # the common case, inlined: this loop runs for every cell
-                if value := value.strip():
-                    values[key] = nfc(value)
+                if stripped := value.strip():  # a cell of spaces is empty
+                    values[key] = nfc(value if key in VERBATIM_KEYS else stripped)
             elif (value := _value(value)) is not None:
                 values[key] = value
         return values

@@ -87,13 +87,16 @@ class YamlList(RawList):
 class CellMap(RawMap):
     """A record assembled from one spreadsheet row (and, for a procedure, its child rows)."""
 
-    __slots__ = ("where", "cells")
+    __slots__ = ("where", "cells", "key_cells")
     lenient = True
 
     def loc(self) -> Location:
         return self.where
 
     def key_loc(self, key: str) -> Location:
+        return (self.key_cells or self.cells).get(key, self.where)
+
+    def value_loc(self, key: str) -> Location:
         return self.cells.get(key, self.where)
 
 
@@ -109,10 +112,13 @@ class CellList(RawList):
         return self.where
 
 
-def cell_map(values: dict, where: Location, cells: dict[str, Location]) -> CellMap:
+def cell_map(values: dict, where: Location, cells: dict[str, Location],
+             key_cells: dict[str, Location] | None = None) -> CellMap:
+    """A record of cells; each key is where its value is, unless `key_cells` (rows of key/value pairs) says."""
     m = CellMap(values)
     m.where = where
     m.cells = cells
+    m.key_cells = key_cells
     return m
 
 
