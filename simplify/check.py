@@ -307,7 +307,7 @@ def verdict(result: CheckResult, lang: str = "vi") -> str:
     if lang == "vi":
         state = "ĐẠT" if result.passed else "KHÔNG ĐẠT"
         return (f"simplify check{against}: {state} — {s['new']} phát hiện mới, {s['existing']} đã có, "
-                f"{s['regressions']} hồi quy; {s['failing']} làm trượt (--fail-on {result.fail_on})")
+                f"{s['regressions']} hồi quy; {s['failing']} làm kiểm tra không đạt (--fail-on {result.fail_on})")
     state = "passed" if result.passed else "failed"
     return (f"simplify check{against}: {state} — {_count(s['new'], 'new finding')}, {s['existing']} existing, "
             f"{_count(s['regressions'], 'regression')}; {s['failing']} failing (--fail-on {result.fail_on})")

@@ -131,7 +131,7 @@ def test_control_characters_in_names_never_reach_the_terminal(mini_copy):
     assert "\x1b" in csv  # data formats keep the text as written; only CSV formula starts are defused
 
 
-@pytest.mark.parametrize("lang, last", [("vi", "Thời gian (ngày)"), ("en", "Elapsed days")])
+@pytest.mark.parametrize("lang, last", [("vi", "Thời gian giải quyết (ngày)"), ("en", "Elapsed days")])
 def test_the_cost_table_is_printed_whole_however_wide(lang, last):
     """Its figure columns are as wide as their figures: wider than the page, it is not cut at the right."""
     lines = simplify("cost", str(MINI), "--lang", lang).stdout.splitlines()

@@ -198,7 +198,7 @@ def test_cli_plan_table(tmp_path):
     done = run("plan", str(CATALOG), "--target", "internal-procedures-cut", "--lang", "vi")
     assert done.returncode == 0, done.stderr
     assert "Gộp thủ tục 2.000004 vào thủ tục 2.000005" in done.stdout
-    assert "54.020.000" in done.stdout and "Đạt mọi mục tiêu." in done.stdout
+    assert "54.020.000" in done.stdout and "Đạt mọi mục tiêu đã chọn" in done.stdout
 
 
 def test_cli_plan_bad_input_exits_2():

@@ -138,9 +138,9 @@ def test_procedures_sorted_by_annual_cost_with_every_cost_column(vi):
     header = [c.value for c in ws[1]]
     assert header == [
         "Mã TTHC", "Tên thủ tục", "Bộ, ngành", "Loại", "Đối tượng", "Mức trực tuyến", "Hồ sơ/năm",
-        "Chi phí trực tiếp", "Chi phí trực tuyến", "Chi phí/hồ sơ", "Chi phí tuân thủ/năm", "Tỷ trọng",
+        "Chi phí nộp trực tiếp", "Chi phí nộp trực tuyến", "Chi phí/hồ sơ", "Chi phí tuân thủ/năm", "Tỷ trọng",
         "Tỷ trọng lũy kế", "Giờ (trực tiếp)", "Giờ (trực tuyến)", "Lượt đi lại (trực tiếp)",
-        "Lượt đi lại (trực tuyến)", "Thời gian (ngày)",
+        "Lượt đi lại (trực tuyến)", "Thời gian giải quyết (ngày)",
     ]
     body = rows(ws, 2)
     assert [r[0] for r in body] == ["1.000001", "1.000002", "2.000003"]

@@ -157,7 +157,7 @@ class Builder:
             if math.isnan(number) or math.isinf(number) or abs(number) > MAX_NUMBER:
                 return self._wrong(where, key, value, f"a finite number below {MAX_NUMBER:.0e}", f"một số hữu hạn nhỏ hơn {MAX_NUMBER:.0e}")
             if number < 0:
-                return self._wrong(where, key, value, "zero or more", "không âm")
+                return self._wrong(where, key, value, "zero or more", "một số không âm")
             if kind == SHARE and number > 1:
                 return self._wrong(where, key, value, "a share between 0 and 1", "một tỷ lệ từ 0 đến 1")
             if kind == INT:

@@ -17,7 +17,7 @@ _WORDS = {
     "regressions": ("Hồi quy so với mốc", "Regressions against the baseline"),
     "new": ("Phát hiện mới", "New findings"),
     "findings": ("Phát hiện", "Findings"),
-    "fails": ("Trượt", "Fails"),
+    "fails": ("Không đạt", "Fails"),
     "existing": ("{n} phát hiện đã có trong mốc so sánh, không tính.", "{n} findings already in the baseline, not counted."),
 }
 

@@ -49,7 +49,8 @@ def sort_rows(table: list[dict[str, Any]], column: str | None) -> list[dict[str,
     if column is None:
         return table
     if column in _TEXT:
-        return sorted(table, key=lambda r: (r[column] or "", r["code"]))
+        # Case aside, as people look names up (Bộ Công an before Bộ Công Thương).
+        return sorted(table, key=lambda r: ((r[column] or "").casefold(), r["code"]))
     return sorted(table, key=lambda r: (-(r[column] or 0), r["code"]))
 
 

@@ -101,9 +101,12 @@ def _conclusion(plan: Plan, lang: str) -> str:
     before, after = money(plan.annual_cost_before, lang), money(plan.annual_cost_after, lang)
     saving = money(plan.annual_saving, lang)
     unmet = [r.id for r in plan.final if not r.met]
+    aimed = ", ".join(r.id for r in plan.final)  # the others are not the plan's (--target chooses)
     if lang == "vi":
-        status = "Đạt mọi mục tiêu." if not unmet else f"Chưa đạt: {', '.join(unmet)} (không còn biện pháp nào giúp được)."
+        status = (f"Đạt mọi mục tiêu đã chọn ({aimed})." if not unmet
+                  else f"Chưa đạt: {', '.join(unmet)} (không còn biện pháp nào giúp được).")
         return (f"{len(plan.steps)} biện pháp; chi phí tuân thủ/năm {before} -> {after} đồng, "
                 f"tiết kiệm {saving} đồng. {status}")
-    status = "Every target met." if not unmet else f"Not met: {', '.join(unmet)} (no measure left that helps)."
+    status = (f"Every target aimed at met ({aimed})." if not unmet
+              else f"Not met: {', '.join(unmet)} (no measure left that helps).")
     return f"{len(plan.steps)} measures; annual compliance cost {before} -> {after} VND, saving {saving} VND. {status}"
