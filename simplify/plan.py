@@ -144,7 +144,7 @@ def _plan(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
     metrics = compute_metrics(catalog, state.costs)
     baselines = fixed_baselines(catalog.info, settings.baseline_metrics, metrics)
     results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
-    start, before = results, state.annual_cost()
+    first, before = metrics, state.annual_cost()
     suggestions = _Suggestions(state, settings, findings)
     chooser = _Chooser(state)
     chooser.offer(suggestions.by_procedure)
@@ -164,6 +164,8 @@ def _plan(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
         metrics = compute_metrics(state.catalog(), state.costs)
         results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
         steps.append(PlanStep(pick, rule, saving, cumulative, results))
+    # The targets as they are, projected after the whole plan (not after every suggested measure, as audit's are).
+    start = tuple(evaluate_targets(targets, catalog.info, baselines, first, metrics))
     return Plan(catalog, targets, start, tuple(steps), before, state.annual_cost(), state.catalog())
 
 
