@@ -9,7 +9,8 @@ results of pseudo-rules so that machine formats carry them like findings:
 REG001 a procedure's cost per dossier or annual cost rose by more than the
 tolerance (a fraction of the baseline value), REG002 an external procedure
 asks for an evidence type it did not, REG003 an applicant step is newly in
-person, REG004 a target's gap to its goal grew. Only procedures of both
+person (marked so, or an in-person step that can no longer be done online),
+REG004 a target's gap to its goal grew. Only procedures of both
 versions count for REG001-REG003 (a new procedure is a legal decision, shown
 by `simplify diff`, whose findings are new anyway), and internal procedures
 ask state bodies, not citizens, so they add no REG002. Regressions are
@@ -263,14 +264,16 @@ def _new_documents(p: Procedure, before: Procedure) -> list[Regression]:
 
 
 def _new_in_person_steps(p: Procedure, before: Procedure) -> list[Regression]:
-    was_in_person = {s.id: s.in_person for s in before.steps}
+    """Applicant steps newly made in person: marked so, or no longer to be done online while they are."""
+    was = {s.id: (s.in_person, s.in_person and not s.online) for s in before.steps}
     return [
         Regression("REG003", p.code, s.id,
                    f"Bước '{s.name}' của {p.code} nay phải có mặt trực tiếp",
                    f"Step '{s.name}' of {p.code} now requires presence in person",
                    s.location)
         for s in p.applicant_steps()
-        if s.in_person and not was_in_person.get(s.id, False)
+        if (s.in_person and not was.get(s.id, (False, False))[0])
+        or (s.in_person and not s.online and not was.get(s.id, (False, False))[1])
     ]
 
 

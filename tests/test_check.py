@@ -156,6 +156,15 @@ def test_a_step_newly_in_person_is_located_at_the_step(cli, tmp_path):
     assert data["regressions"][1]["object"] == "prepare"
 
 
+def test_a_step_that_can_no_longer_be_done_online_is_newly_in_person(cli, tmp_path):
+    cat = copy_catalog(tmp_path)
+    # submit is in person when done offline, and could be done online: now it cannot
+    edit(cat / KHAI_SINH, "    in_person: true\n    online: true\n", "    in_person: true\n    online: false\n")
+    code, data = verdict(cli, cat)
+    assert code == 1
+    assert [(r["rule"], r["object"]) for r in data["regressions"]] == [("REG001", None), ("REG003", "submit")]
+
+
 def test_a_document_newly_asked_is_located_at_the_document(cli, tmp_path):
     cat = copy_catalog(tmp_path)
     edit(cat / KHAI_SINH, "    pages: 3\n", "    pages: 3\n  - evidence: bao_cao\n")
