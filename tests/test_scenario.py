@@ -158,3 +158,16 @@ def test_a_scenario_that_is_no_mapping_is_said_in_one_language(tmp_path, lang, s
     result = subprocess.run([sys.executable, "-m", "simplify", "cost", str(MINI), "--scenario", str(bad), "--lang", lang],
                             capture_output=True, text=True)
     assert result.returncode == 2 and said in result.stderr
+
+
+@pytest.mark.parametrize("fmt, lang, first", [
+    ("table", "vi", "Sau phương án 'Phương án đơn giản hóa thử nghiệm' (3 biện pháp): chi phí tuân thủ/năm 450.200.000 -> "
+                    "29.000.000 đồng, tiết kiệm 421.200.000 đồng; mọi số liệu dưới đây là sau phương án"),
+    ("markdown", "en", "After the scenario 'Phương án đơn giản hóa thử nghiệm' (3 measures): annual compliance cost "
+                       "VND 450,200,000 -> 29,000,000, saving VND 421,200,000; every figure below is after it"),
+])
+def test_an_audit_for_people_says_its_figures_are_after_the_scenario(fmt, lang, first):
+    result = subprocess.run([sys.executable, "-m", "simplify", "audit", str(MINI), "--scenario", str(SCENARIOS / "cut.yaml"),
+                             "--format", fmt, "--lang", lang, "--no-progress"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert first in " ".join(result.stdout.split("\n")) or first in result.stdout.replace("\n", "")

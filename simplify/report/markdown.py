@@ -31,7 +31,8 @@ def render(analysis: Analysis, lang: str = "vi") -> str:
     """`audit --format markdown`."""
     from .mermaid import mermaid_procedure
 
-    parts = [f"# {t('catalog', lang)}: {printable(analysis.catalog.name)}", "", headline(analysis, lang), ""]
+    # Each line of the headline a paragraph of its own (Markdown would join them into one).
+    parts = [f"# {t('catalog', lang)}: {printable(analysis.catalog.name)}", "", headline(analysis, lang).replace("\n", "\n\n"), ""]
     if analysis.targets:
         header = [t(k, lang) for k in ("target", "baseline", "current", "projected", "goal", "gap", "status")]
         parts += [f"## {t('targets', lang)}", "", table(header, target_rows(analysis, lang), {1, 2, 3, 4, 5}), ""]

@@ -13,17 +13,28 @@ from ..model import Procedure
 
 
 def headline(analysis: Analysis, lang: str) -> str:
-    """Two lines: the catalogue and its size; its annual cost, findings and potential saving."""
+    """Two lines: the catalogue and its size; its annual cost, findings and potential saving. With a scenario,
+    a line first says which, and that every figure is after it."""
     m = analysis.metrics
     name = printable(analysis.catalog.name)
     n = len(analysis.reported_findings)
     if lang == "vi":
-        return (f"{name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ)\n"
-                f"Chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm · {n} phát hiện · "
-                f"có thể tiết kiệm {money(analysis.potential_annual_saving, lang)} đồng/năm")
-    return (f"{name}: {m['procedures']} procedures ({m['internal_procedures']} internal)\n"
-            f"Compliance cost VND {money(m['annual_cost'], lang)} a year · {n} findings · "
-            f"potential saving VND {money(analysis.potential_annual_saving, lang)} a year")
+        lines = [f"{name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ)",
+                 f"Chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm · {n} phát hiện · "
+                 f"có thể tiết kiệm {money(analysis.potential_annual_saving, lang)} đồng/năm"]
+    else:
+        lines = [f"{name}: {m['procedures']} procedures ({m['internal_procedures']} internal)",
+                 f"Compliance cost VND {money(m['annual_cost'], lang)} a year · {n} findings · "
+                 f"potential saving VND {money(analysis.potential_annual_saving, lang)} a year"]
+    s = analysis.scenario
+    if s is not None:
+        before, after, saving = (money(v, lang) for v in (s.annual_cost_before, s.annual_cost_after, s.annual_saving))
+        lines.insert(0, f"Sau phương án '{printable(s.name)}' ({len(s.measures)} biện pháp): chi phí tuân thủ/năm "
+                        f"{before} -> {after} đồng, tiết kiệm {saving} đồng; mọi số liệu dưới đây là sau phương án"
+                     if lang == "vi" else
+                     f"After the scenario '{printable(s.name)}' ({len(s.measures)} measures): annual compliance cost "
+                     f"VND {before} -> {after}, saving VND {saving}; every figure below is after it")
+    return "\n".join(lines)
 
 
 def top_procedures(analysis: Analysis, count: int) -> list[tuple[Procedure, ProcedureCost]]:
