@@ -34,7 +34,7 @@ def load_baseline(ref: str, catalog_path: str | Path, limits: Limits = Limits())
         return _load_git(ref[len(GIT_PREFIX):], Path(catalog_path), limits)
     path = Path(ref)
     if not path.exists():
-        raise _error(ref, f"no such baseline folder or file: {ref}", f"không có thư mục hoặc tệp mốc so sánh: {ref}")
+        raise _error(ref, f"no such catalogue folder or file: {ref}", f"không có thư mục hoặc tệp danh mục: {ref}")
     return _load(path, ref, limits)
 
 

@@ -84,7 +84,7 @@ class Builder:
         one is there (never when `raw` is not a mapping)."""
         if not isinstance(raw, RawMap):
             self.report("E102", where, f"{what} must be a mapping of keys to values",
-                        f"{what} phải là một ánh xạ khóa: giá trị")
+                        f"{_WHAT_VI.get(what, what)} phải là một ánh xạ khóa: giá trị")
             return {}, False
         spec = fields_of(cls)
         accept = _ACCEPT.get((cls, raw.lenient)) or _acceptors(cls, raw.lenient)
@@ -110,7 +110,7 @@ class Builder:
                 self.report("E102", raw.value_loc(name), f"'{name}' must not be empty", f"'{name}' không được để trống")
             elif raw.get(name) in (None, ""):
                 self.report("E103", raw.loc(), f"required key '{name}' is missing from {what}",
-                            f"{what} thiếu khóa bắt buộc '{name}'")
+                            f"{_WHAT_VI.get(what, what)} thiếu khóa bắt buộc '{name}'")
             complete = False
         return values, complete
 
@@ -486,6 +486,9 @@ class _Invalid:
 
 
 _INVALID: Any = _Invalid()
+
+# What a record is, said in Vietnamese; the others are keys (`steps[2]`), the same in both languages.
+_WHAT_VI = {"procedure": "thủ tục", "catalog": "danh mục"}
 
 # The key whose value names an object of each class: a duplicate is reported there.
 _NAMED_BY = {Procedure: "code", Step: "id", EvidenceType: "id", Database: "id"}
