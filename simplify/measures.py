@@ -75,7 +75,8 @@ class Measure:
         document = f"'{self.evidence}'"
         if nth is not None:
             document += f" (lần thứ {nth})" if lang == "vi" else f" ({_ordinal(nth)} time asked)"
-        changes = ", ".join(f"{key} = {_shown(value)}" for key, value in values.items())
+        changes = ", ".join((_SAID_VI.get((key, value)) if lang == "vi" else None) or f"{key} = {_shown(value)}"
+                            for key, value in values.items())
         return (vi if lang == "vi" else en).format(
             p=self.procedure, e=document, s=self.step, f=self.fee, into=self.into, changes=changes)
 
@@ -90,6 +91,16 @@ _DESCRIPTIONS = {
     "remove_fee": ("Bỏ khoản phí '{f}' của thủ tục {p}", "Drop fee '{f}' of {p}"),
     "set_fee": ("Khoản phí '{f}' của thủ tục {p}: {changes}", "Fee '{f}' of {p}: {changes}"),
     "set_procedure": ("Thủ tục {p}: {changes}", "Procedure {p}: {changes}"),
+}
+
+
+# The changes rules suggest most, said in Vietnamese (others read `key = value`).
+_SAID_VI = {
+    ("online", True): "cho phép làm trực tuyến", ("online", False): "không làm trực tuyến",
+    ("in_person", True): "phải có mặt trực tiếp", ("in_person", False): "không phải có mặt trực tiếp",
+    ("certified", False): "không yêu cầu chứng thực", ("certified", True): "yêu cầu chứng thực",
+    ("payable_online", True): "cho phép nộp phí trực tuyến", ("payable_online", False): "không nộp phí trực tuyến",
+    ("essential", True): "là dịch vụ công thiết yếu",
 }
 
 

@@ -182,13 +182,15 @@ def test_scenario_file_forms():
 
 def test_descriptions_for_people():
     m = Measure("set_document", "1.004222", evidence="giay_to_cho_o", values=(("certified", False),))
-    assert m.describe("vi") == "Giấy tờ 'giay_to_cho_o' của thủ tục 1.004222: certified = false"
+    assert m.describe("vi") == "Giấy tờ 'giay_to_cho_o' của thủ tục 1.004222: không yêu cầu chứng thực"
     assert m.describe("en") == "Document 'giay_to_cho_o' of 1.004222: certified = false"
     assert Measure("merge", "2.1", into="2.2").describe("vi") == "Gộp thủ tục 2.1 vào thủ tục 2.2"
     assert Measure("remove_document", "1", evidence="a", values=(("occurrence", 2),)).describe("en") == (
         "Stop asking for 'a' (2nd time asked) in 1")
     assert Measure("set_document", "1", evidence="a", values=(("occurrence", 3), ("copies", 1))).describe("vi") == (
         "Giấy tờ 'a' (lần thứ 3) của thủ tục 1: copies = 1")
+    set_step = Measure("set_step", "1", step="s", values=(("online", True), ("hours", 1.0)))
+    assert set_step.describe("vi") == "Bước 's' của thủ tục 1: cho phép làm trực tuyến, hours = 1"
 
 
 # -- properties over generated catalogues ----------------------------------------------
