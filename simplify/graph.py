@@ -17,7 +17,7 @@ import unicodedata
 import networkx as nx
 
 from .i18n import number, t
-from .model import Catalog, Document, Procedure, Step
+from .model import Catalog, Document, Procedure, Step, shown_name
 from .network import DATABASE, EVIDENCE, PROCEDURE, document_network, node_id
 from .steps import critical_path, elapsed_days
 
@@ -104,11 +104,6 @@ def _handed_in(d: Document, lang: str) -> str:
     return ", ".join(parts)
 
 
-def procedure_name(p: Procedure, lang: str) -> str:
-    """The name of a procedure in `lang` where the catalogue has it, else in Vietnamese."""
-    return p.name_en if lang == "en" and p.name_en else p.name
-
-
 def procedure_diagram(p: Procedure, lang: str = "vi") -> nx.DiGraph:
     """The step graph of `p` ready to draw: labelled steps, the documents handed in, the critical path.
 
@@ -121,7 +116,7 @@ def procedure_diagram(p: Procedure, lang: str = "vi") -> nx.DiGraph:
     on_path = set(path)
     critical_edges = set(zip(path, path[1:]))
     days = elapsed_days(p.steps)
-    title = f"{p.code} {procedure_name(p, lang)}"
+    title = f"{p.code} {shown_name(p, lang)}"
     if lang == "vi":
         title += f" — {_days(days, lang)} theo đường găng (màu đỏ)"
     else:
@@ -184,9 +179,9 @@ def _network_label(data: dict, catalog_objects: dict, lang: str) -> str:
     if obj is None:
         return data["label"]
     if data["kind"] == PROCEDURE:
-        return f"{obj.code}\n{procedure_name(obj, lang)}"
+        return f"{obj.code}\n{shown_name(obj, lang)}"
     if data["kind"] == EVIDENCE:
-        return obj.name_en if lang == "en" and obj.name_en else obj.name
+        return shown_name(obj, lang)
     return obj.name + (f"\n[{t('connected', lang)}]" if obj.connected else "")
 
 

@@ -350,6 +350,11 @@ def maker(cls: type) -> Callable[..., Any]:
     return made
 
 
+def shown_name(obj: Procedure | EvidenceType, lang: str) -> str:
+    """The name of a procedure or an evidence type in `lang` where the catalogue has it, else in Vietnamese."""
+    return obj.name_en if lang == "en" and obj.name_en else obj.name
+
+
 def first_applicant_step(steps: tuple[Step, ...]) -> str | None:
     for s in steps:
         if s.actor == "applicant":

@@ -173,3 +173,16 @@ def test_a_regression_code_is_explained_like_a_rule():
 def test_a_limit_below_one_is_a_usage_error_not_a_refusal_of_every_file(option):
     result = simplify("validate", "mini", option, "-5")
     assert result.returncode == 2 and option in result.stderr and "E108" not in result.stderr
+
+
+def test_in_english_a_procedure_is_named_in_english_where_the_catalogue_says(tmp_path):
+    cat = tmp_path / "mini"
+    shutil.copytree(MINI, cat)
+    path = cat / "procedures" / "1.000001-khai-sinh.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Đăng ký khai sinh (ví dụ)\n",
+                                                             "name: Đăng ký khai sinh (ví dụ)\nname_en: Birth registration\n"),
+                    encoding="utf-8")
+    for fmt in ("table", "markdown"):
+        out = simplify("audit", str(cat), "--lang", "en", "--format", fmt).stdout
+        assert "Birth registration" in out and "Đăng ký khai sinh" not in out
+        assert "Đăng ký khai sinh (ví dụ)" in simplify("audit", str(cat), "--format", fmt).stdout

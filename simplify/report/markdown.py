@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..analysis import Analysis
 from ..i18n import metric_value, money, number, printable, t
 from ..metrics import METRICS
+from ..model import shown_name
 from .sections import finding_rows, headline, target_rows, top_procedures
 
 TOP = 10
@@ -42,12 +43,12 @@ def render(analysis: Analysis, lang: str = "vi") -> str:
     parts += [f"## {t('metrics', lang)}", "", table([t("metrics", lang), t("value", lang)], metric_rows, {1}), ""]
 
     top = top_procedures(analysis, TOP)
-    rows = [(printable(p.code), printable(p.name), t(c.online_level, lang), number(c.volume, lang), money(c.cost_per_dossier, lang),
+    rows = [(printable(p.code), printable(shown_name(p, lang)), t(c.online_level, lang), number(c.volume, lang), money(c.cost_per_dossier, lang),
              money(c.annual_cost, lang)) for p, c in top]
     header = [t(k, lang) for k in ("code", "name", "online_level", "volume", "cost_per_dossier", "annual_cost")]
     parts += [f"## {t('top_procedures', lang)}", "", table(header, rows, {3, 4, 5}), ""]
     for p, _ in top[:DIAGRAMS]:
-        parts += [f"### {printable(p.code)} {printable(p.name)}", "", "```mermaid", mermaid_procedure(p, lang).rstrip(), "```", ""]
+        parts += [f"### {printable(p.code)} {printable(shown_name(p, lang))}", "", "```mermaid", mermaid_procedure(p, lang).rstrip(), "```", ""]
 
     if analysis.reported_findings:
         header = [t(k, lang) for k in ("rule", "severity", "procedure", "object", "message", "annual_saving")]

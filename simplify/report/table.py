@@ -11,6 +11,7 @@ import io
 from ..analysis import Analysis
 from ..i18n import metric_value, money, number, printable, t
 from ..metrics import METRICS
+from ..model import shown_name
 from .sections import finding_rows, headline, target_rows, top_procedures
 
 TOP = 10
@@ -49,7 +50,7 @@ def render(analysis: Analysis, lang: str = "vi", width: int = 140) -> str:
                          ("cost_per_dossier", "right"), ("annual_cost", "right")):
         top.add_column(t(key, lang), justify=justify, overflow="fold")
     for p, c in top_procedures(analysis, TOP):
-        top.add_row(printable(p.code), printable(p.name), t(c.online_level, lang), number(c.volume, lang),
+        top.add_row(printable(p.code), printable(shown_name(p, lang)), t(c.online_level, lang), number(c.volume, lang),
                     money(c.cost_per_dossier, lang), money(c.annual_cost, lang))
     console.print(top)
 
