@@ -186,3 +186,10 @@ def test_in_english_a_procedure_is_named_in_english_where_the_catalogue_says(tmp
         out = simplify("audit", str(cat), "--lang", "en", "--format", fmt).stdout
         assert "Birth registration" in out and "Đăng ký khai sinh" not in out
         assert "Đăng ký khai sinh (ví dụ)" in simplify("audit", str(cat), "--format", fmt).stdout
+
+
+def test_cost_csv_shows_no_binary_float_noise():
+    out = simplify("cost", "--format", "csv", cwd=REPO).stdout
+    row = next(line for line in out.splitlines() if line.startswith("1.004222,"))
+    # 20,000 + 0.35 h x 44,000 + ... worked out in floats is 234899.99999999997
+    assert ",234900.0," in row and "99999" not in out

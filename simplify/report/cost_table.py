@@ -64,6 +64,14 @@ def _shown(key: str, value: Any, lang: str) -> str:
     return number(value, lang)
 
 
+def _csv_cell(v: Any) -> Any:
+    # A spreadsheet opening this CSV must not run a name as a formula.
+    if isinstance(v, str):
+        return "'" + v if v[:1] in FORMULA_STARTS else v
+    # Nor show a float's last binary digit: 234899.99999999997 is 234900 to a millionth of a dong.
+    return round(v, 6) if isinstance(v, float) else v
+
+
 def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -> str:
     columns = list(table[0]) if table else list(COLUMNS)
     if fmt == "json":
@@ -73,8 +81,7 @@ def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in table:
-            # A spreadsheet opening this CSV must not run a name as a formula.
-            writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in FORMULA_STARTS else v) for k, v in row.items()})
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
         return buffer.getvalue()
     columns = [c for c in columns if c in HUMAN_COLUMNS or c in SCENARIO_COLUMNS]
     header = [t(c, lang) for c in columns]
