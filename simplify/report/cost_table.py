@@ -68,8 +68,8 @@ def _csv_cell(v: Any) -> Any:
     # A spreadsheet opening this CSV must not run a name as a formula.
     if isinstance(v, str):
         return "'" + v if v[:1] in FORMULA_STARTS else v
-    # Nor show a float's last binary digit: 234899.99999999997 is 234900 to a millionth of a dong.
-    return round(v, 6) if isinstance(v, float) else v
+    # Nor show a float's last binary digits: to the 15 digits a float holds for sure, 234899.99999999997 is 234900.
+    return float(f"{v:.15g}") if isinstance(v, float) else v
 
 
 def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -> str:
