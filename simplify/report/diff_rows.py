@@ -8,7 +8,7 @@ layout. Money is whole dong; a delta carries its sign.
 from __future__ import annotations
 
 from ..diff import CatalogDiff, ProcedureChange
-from ..i18n import money, t
+from ..i18n import money, t, whole
 
 _WORDS = {
     "added": ("thêm", "added"),
@@ -34,7 +34,7 @@ def word(key: str, lang: str) -> str:
 
 def signed(value: float, lang: str) -> str:
     """A delta in whole dong: +1.000, −1.000 or 0."""
-    rounded = round(value)
+    rounded = whole(value)
     sign = "+" if rounded > 0 else "−" if rounded < 0 else ""
     return sign + money(abs(rounded), lang)
 
