@@ -72,16 +72,11 @@ def rules(
     import io
 
     from rich.console import Console
-    from rich.table import Table
+
+    from ..report.rich_table import titled_table
 
     out = io.StringIO()
-    console = Console(file=out, width=160, highlight=False, color_system=None, emoji=False)
-    table = Table(title=title, title_justify="left")
-    for label in header:
-        table.add_column(label, overflow="fold")
-    for row in body:
-        table.add_row(*row)
-    console.print(table)
+    Console(file=out, width=160, highlight=False, color_system=None, emoji=False).print(titled_table(title, header, body))
     emit(out.getvalue(), None)
 
 

@@ -29,18 +29,14 @@ def _word(key: str, lang: str) -> str:
 def render(result: CheckResult, lang: str = "vi", root: str = "", width: int = 140) -> str:
     """The verdict and its tables as text; locations are the catalogue's own, so `root` is not used."""
     from rich.console import Console
-    from rich.table import Table
+
+    from .rich_table import titled_table
 
     out = io.StringIO()
     console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
     console.print(verdict(result, lang))
     for title, header, rows in sections(result, lang):
-        table = Table(title=title, title_justify="left")
-        for label in header:
-            table.add_column(label, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+        console.print(titled_table(title, header, rows))
     existing = existing_line(result, lang)
     if existing:
         console.print(existing)

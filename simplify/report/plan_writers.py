@@ -54,17 +54,13 @@ def plan_to_yaml(plan: Plan, lang: str = "vi") -> str:
 def render_table(plan: Plan, lang: str = "vi", width: int = 140) -> str:
     """The plan for people: one row per measure with its saving, the running total and each target after it."""
     from rich.console import Console
-    from rich.table import Table
+
+    from .rich_table import titled_table
 
     out = io.StringIO()
     console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
     title, header, rows = _rows(plan, lang)
-    table = Table(title=title, title_justify="left")
-    for i, label in enumerate(header):
-        table.add_column(label, justify="left" if i in _TEXT_COLUMNS else "right", overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    console.print(titled_table(title, header, rows, right=(i for i in range(len(header)) if i not in _TEXT_COLUMNS)))
     console.print(_conclusion(plan, lang))
     return out.getvalue()
 
