@@ -337,3 +337,12 @@ def test_yes_and_no_words_mean_the_same_in_yaml_as_in_a_workbook(catalog_dir):
     assert (p.essential, p.online_eligible, p.steps[0].in_person, p.steps[0].online) == (True, False, True, False)
     _, diags = load_catalog(catalog_dir({"a.yaml": GOOD + "essential: maybe\n"}))
     assert [(d.code, d.message("en")) for d in diags] == [("E102", "'essential' must be true or false, not 'maybe'")]
+
+
+def test_a_baseline_key_without_a_value_is_not_given_and_a_list_item_without_one_is_no_text(catalog_dir):
+    catalog = "name: Thử nghiệm\nbaseline:\n  date:\n  annual_cost:\n  anual_cost:\n"
+    text = GOOD.replace("  - id: submit\n", "  - id: submit\n    after: [null]\n")
+    found, diags = load_catalog(catalog_dir({"a.yaml": text}, catalog=catalog))
+    assert [(d.code, d.location.file, d.location.line) for d in diags] == [
+        ("E104", "catalog.yaml", 5), ("E102", "procedures/a.yaml", 6)]
+    assert found is None

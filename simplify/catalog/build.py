@@ -171,7 +171,7 @@ class Builder:
                 return self._wrong(where, key, value, "true or false", "true hoặc false (có/không)")
             return flag
         # STR and DATE
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
+        if value is None or isinstance(value, bool) or isinstance(value, (dict, list)):
             return self._wrong(where, key, value, "text", "văn bản")
         if isinstance(value, (int, float)):
             if key == "code":
@@ -256,6 +256,8 @@ class Builder:
         for metric, figure in value.items():
             if metric not in _BASELINE_KEYS:
                 self.unknown_key(value, metric, _BASELINE_KEYS)
+                continue
+            if figure is None:  # written without a value: not given, as anywhere else
                 continue
             kind = DATE if metric == "date" else SHARE if metric in SHARE_METRICS else NUMBER
             checked = self.scalar(kind, None, figure, value.lenient, f"baseline.{metric}",
