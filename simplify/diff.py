@@ -31,6 +31,7 @@ class PartChange:
     status: str                              # added | removed | changed
     fields: tuple[str, ...] = ()             # the keys that differ, when changed
     location: Location = NOWHERE             # in the new version; in the old one when removed
+    values: tuple[tuple[Any, Any], ...] = ()  # (before, after) of each of `fields`
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class ProcedureChange:
     status: str                              # added | removed | changed
     fields: tuple[str, ...]                  # keys that differ besides documents, steps and fees
     parts: tuple[PartChange, ...]
+    values: tuple[tuple[Any, Any], ...]      # (before, after) of each of `fields`
     cost_per_dossier: tuple[float | None, float | None]
     annual_cost: tuple[float | None, float | None]
     location: Location
@@ -97,8 +99,9 @@ def diff_catalogs(old: Catalog, new: Catalog, cost_model: CostModel) -> CatalogD
             code=code,
             name=shown.name,
             status="added" if was is None else "removed" if now is None else "changed",
-            fields=_differing(was, now, Procedure, skip=_PART_LISTS) if was and now else (),
+            fields=(fields := _differing(was, now, Procedure, skip=_PART_LISTS) if was and now else ()),
             parts=_parts(was, now) if was and now else (),
+            values=_values(was, now, fields),
             cost_per_dossier=(was_cost and was_cost.cost_per_dossier, now_cost and now_cost.cost_per_dossier),
             annual_cost=(was_cost and was_cost.annual_cost, now_cost and now_cost.annual_cost),
             location=shown.location,
@@ -118,6 +121,10 @@ def _differing(a: Any, b: Any, cls: type, skip: set[str] = frozenset()) -> tuple
                  if f.name not in skip and getattr(a, f.name) != getattr(b, f.name))
 
 
+def _values(a: Any, b: Any, fields: tuple[str, ...]) -> tuple[tuple[Any, Any], ...]:
+    return tuple((getattr(a, f), getattr(b, f)) for f in fields)
+
+
 def _parts(was: Procedure, now: Procedure) -> tuple[PartChange, ...]:
     found: list[PartChange] = []
     for kind, plural, key, cls in PARTS:
@@ -127,7 +134,8 @@ def _parts(was: Procedure, now: Procedure) -> tuple[PartChange, ...]:
             if previous is None:
                 found.append(PartChange(kind, ident, "added", (), item.location))
             elif previous != item:
-                found.append(PartChange(kind, ident, "changed", _differing(previous, item, cls), item.location))
+                fields = _differing(previous, item, cls)
+                found.append(PartChange(kind, ident, "changed", fields, item.location, _values(previous, item, fields)))
         found += [PartChange(kind, ident, "removed", (), item.location)
                   for ident, item in old_items.items() if ident not in new_items]
     return tuple(found)

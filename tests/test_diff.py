@@ -9,7 +9,7 @@ import pytest
 from simplify.catalog.loader import require_catalog
 from simplify.cost import CostModel
 from simplify.diff import PartChange, diff_catalogs
-from simplify.report import diff_markdown
+from simplify.report import diff_markdown, diff_rows
 from test_check import CERTIFIED, KHAI_SINH, MINI, copy_catalog, edit
 
 
@@ -71,6 +71,13 @@ def test_added_removed_and_changed_procedures_steps_and_fees(tmp_path):
         ("step", "prepare", "changed", ("after",)),      # it followed nothing, now follows 'check'
         ("step", "receive", "removed", ()),
         ("fee", "Lệ phí", "changed", ("amount",)),
+    ]
+    # For people, each change with its values where they are plain.
+    assert diff_rows.detail_lines(changed, "en") == [
+        "Procedure keys changed: online_share: 0.50 → 1",
+        "Documents changed: to_khai (step: prepare → check), cccd (step: prepare → check)",
+        "Steps added: check", "Steps removed: receive", "Steps changed: prepare (after: [] → [check])",
+        "Fees changed: Lệ phí (amount: 10,000 → 20,000)",
     ]
     # 1.000009: 1 h x 44,000 a dossier, 10 dossiers; 2.000003 cost 480,000 x 50.
     assert (added.cost_per_dossier, added.annual_cost) == ((None, 44_000.0), (None, 440_000.0))

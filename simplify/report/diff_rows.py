@@ -8,7 +8,7 @@ layout. Money is whole dong; a delta carries its sign.
 from __future__ import annotations
 
 from ..diff import CatalogDiff, ProcedureChange
-from ..i18n import money, t, whole
+from ..i18n import money, number, t, whole
 
 _WORDS = {
     "added": ("thêm", "added"),
@@ -69,11 +69,35 @@ def detail_lines(c: ProcedureChange, lang: str) -> list[str]:
     """What changed inside one procedure, a line per kind of part and per status."""
     lines = []
     if c.fields:
-        lines.append(f"{word('fields', lang)}: {', '.join(c.fields)}")
+        lines.append(f"{word('fields', lang)}: {_changes(c.fields, c.values, lang)}")
     for kind in ("document", "step", "fee"):
         parts = c.of(kind)
         for status in ("added", "removed", "changed"):
-            named = [p.id + (f" ({', '.join(p.fields)})" if p.fields else "") for p in parts if p.status == status]
+            named = [p.id + (f" ({_changes(p.fields, p.values, lang)})" if p.fields else "")
+                     for p in parts if p.status == status]
             if named:
                 lines.append(f"{word(kind, lang)} {word(status, lang)}: {', '.join(named)}")
     return lines
+
+
+def _changes(fields: tuple[str, ...], values: tuple[tuple, ...], lang: str) -> str:
+    """Each key that changed, with its value before and after where it is a plain one: `online: false → true`."""
+    return ", ".join(f"{key}: {_plain(was, lang)} → {_plain(now, lang)}"
+                     if _is_plain(was) and _is_plain(now) else key for key, (was, now) in zip(fields, values))
+
+
+def _is_plain(value) -> bool:
+    return value is None or isinstance(value, (str, int, float)) or (
+        isinstance(value, tuple) and all(isinstance(v, str) for v in value))
+
+
+def _plain(value, lang: str) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return number(value, lang, 2)
+    if isinstance(value, tuple):
+        return "[" + "; ".join(value) + "]"
+    return value
