@@ -346,3 +346,12 @@ def test_a_baseline_key_without_a_value_is_not_given_and_a_list_item_without_one
     assert [(d.code, d.location.file, d.location.line) for d in diags] == [
         ("E104", "catalog.yaml", 5), ("E102", "procedures/a.yaml", 6)]
     assert found is None
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ODS", ".csv"])
+def test_other_spreadsheets_are_asked_for_as_xlsx(tmp_path, suffix):
+    path = tmp_path / f"danh-muc{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 not a workbook of ours")
+    catalog, diags = load_catalog(path)
+    assert catalog is None and [(d.code, d.location.file) for d in diags] == [("E101", path.name)]
+    assert "save it as .xlsx" in diags[0].message("en")

@@ -26,6 +26,8 @@ Progress = Callable[[int, int], None]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
+# Spreadsheets officers may hand over that are not the workbook form: said so, not read as YAML.
+OTHER_SPREADSHEETS = (".xls", ".ods", ".csv", ".xlsb")
 
 
 def load_catalog(
@@ -39,6 +41,10 @@ def load_catalog(
 def _load(root: Path, limits: Limits, progress: Progress | None) -> tuple[Catalog | None, list[Diagnostic]]:
     if root.is_dir():
         catalog, diags = _load_folder(root, limits, progress)
+    elif root.suffix.lower() in OTHER_SPREADSHEETS and root.is_file():
+        return None, [diag("E101", Location(root.name),
+                           f"a {root.suffix} file is not read: save it as .xlsx (Excel Workbook), or convert it to YAML",
+                           f"không đọc tệp {root.suffix}: hãy lưu thành .xlsx (Excel Workbook) hoặc chuyển sang YAML")]
     elif root.is_file():
         catalog, diags = _load_file(root, limits)
     else:
