@@ -113,6 +113,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "Tiết kiệm/năm = tổng tiết kiệm của các phát hiện ONCE001, ONCE002 về giấy tờ này, mỗi phát hiện tính riêng.",
         "Annual saving = the sum of the savings of the ONCE001 and ONCE002 findings on this document, each on its own.",
     ),
+    "findings_note": (
+        "Tiết kiệm/năm của mỗi phát hiện tính riêng cho biện pháp của nó; nhiều biện pháp cùng đụng tới một giấy tờ "
+        "hoặc một thủ tục nên tổng của cột này lớn hơn mức có thể tiết kiệm ở trang Tổng quan, là mức tính khi áp dụng "
+        "mọi biện pháp cùng lúc.",
+        "Each finding's annual saving is its own measure's alone; several measures touch the same document or "
+        "procedure, so this column adds up to more than the potential saving on the Summary, which applies every "
+        "measure at once.",
+    ),
     "supply_note": (
         "Chi phí cung cấp/năm = tổng theo các thủ tục yêu cầu: số hồ sơ/năm × (chi phí sao, chứng thực và chi phí "
         "khác của giấy tờ + số giờ chuẩn bị × giá trị một giờ); chưa gồm chuyến đi chứng thực.",

@@ -28,7 +28,10 @@ from ..targets import TargetResult
 from .json_report import procedure_row, summary
 from .reuse import evidence_supply, opportunities
 
-MONEY, SHARE, COUNT, DECIMAL = "#,##0", "0.0%", "#,##0", "#,##0.0"
+# Hours and days with up to two decimals: 0.15 hours must not read 0.2, or a cost cannot be checked by hand.
+MONEY, SHARE, COUNT, DECIMAL = "#,##0", "0.0%", "#,##0", "#,##0.0#"
+# A target's figures show as much as tells a value from its goal: 99.96% is not 100.0%, a goal of 11.5 not 12.
+TARGET_SHARE, TARGET_COUNT = "0.00%", "#,##0.#"
 FIGURES = "General"  # a column of Figures, each with its own format
 TEXT: str | None = None
 SHEETS = ("sheet_summary", "sheet_procedures", "sheet_findings", "sheet_reuse", "sheet_documents", "sheet_plan")
@@ -167,8 +170,8 @@ def _summary(sheet: _Sheet, analysis: Analysis, lang: str, today: date) -> None:
     metrics_end = sheet.table(top, 1, columns, rows, lang)
 
     row = metrics_end + 2
-    if analysis.targets:
-        row = _targets(sheet, row, analysis.targets, lang) + 2
+    if analysis.targets:  # with a scenario, before and after it, as the metrics above
+        row = _targets(sheet, row, analysis.targets, lang, analysis.before.targets if analysis.before else None) + 2
 
     by_ministry = _ministries(analysis, lang)
     total = analysis.metrics["annual_cost"]
@@ -194,23 +197,25 @@ def _summary(sheet: _Sheet, analysis: Analysis, lang: str, today: date) -> None:
 
 
 def _targets(sheet: _Sheet, row: int, results: Sequence[TargetResult], lang: str,
-             before: Sequence[TargetResult] | None = None) -> int:
-    """A targets table with status colours: current and projected, or before and after `before`'s measures."""
-    if before is None:
-        keys, moves = ("current", "projected"), [(r.current, r.projected) for r in results]
-    else:
-        start = {r.id: r.current for r in before}
-        keys, moves = ("before", "after"), [(start.get(r.id), r.current) for r in results]
+             before: Sequence[TargetResult] | None = None, projected: bool = True) -> int:
+    """A targets table with status colours: current and projected; with `before`, the values before and after
+    its measures (a scenario's, a plan's) first. Without the projected column, the status is the after's alone:
+    met or not (amber says the findings' measures would meet it, which that table does not show)."""
+    start = {r.id: r.current for r in before} if before is not None else None
+    keys = (("current",) if start is None else ("before", "after")) + (("projected",) if projected else ())
+    moves = [((r.current,) if start is None else (start.get(r.id), r.current)) + ((r.projected,) if projected else ())
+             for r in results]
+    statuses = [_status(r) if projected else "met" if r.met else "not_met" for r in results]
     columns = [("target", TEXT), ("baseline", FIGURES), *((key, FIGURES) for key in keys), ("goal", FIGURES),
                ("status", TEXT)]
     rows = [
-        (r.title(lang) or r.id, *(Figure(v, _metric_format(r.metric)) for v in (r.baseline, *move, r.goal)),
-         t(_status(r), lang))
-        for r, move in zip(results, moves)
+        (r.title(lang) or r.id, *(Figure(v, _target_format(r.metric)) for v in (r.baseline, *move, r.goal)),
+         t(status, lang))
+        for r, move, status in zip(results, moves, statuses)
     ]
     last = sheet.table(row, 1, columns, rows, lang)
-    for i, r in enumerate(results, row + 1):
-        sheet.colour(i, len(columns), _status(r))
+    for i, status in enumerate(statuses, row + 1):
+        sheet.colour(i, len(columns), status)
     return last
 
 
@@ -280,8 +285,9 @@ def _findings(sheet: _Sheet, analysis: Analysis, lang: str) -> None:
          f.evidence or f.step or f.fee or "", f.message(lang), f.annual_saving, _where(f.location))
         for f in analysis.reported_findings
     ]
-    sheet.table(1, 1, columns, rows, lang, filtered=True)
+    last = sheet.table(1, 1, columns, rows, lang, filtered=True)
     sheet.freeze(2, 1)
+    sheet.note(last + 2, t("findings_note", lang))
 
 
 def _reuse(sheet: _Sheet, analysis: Analysis, lang: str) -> None:
@@ -324,7 +330,7 @@ def _plan(sheet: _Sheet, measures: Measures, lang: str) -> None:
     if not measures.after:
         return
     sheet.put(last + 2, 1, t("targets_after", lang), fit=False, look=_Look(font=Font(bold=True)))
-    _targets(sheet, last + 3, measures.after, lang, measures.before)
+    _targets(sheet, last + 3, measures.after, lang, measures.before, projected=False)
 
 
 # -- helpers ----------------------------------------------------------------------
@@ -531,6 +537,11 @@ def _metric_format(metric: str) -> str:
     if metric in MONEY_METRICS:
         return MONEY
     return COUNT if metric in COUNT_METRICS else SHARE
+
+
+def _target_format(metric: str) -> str:
+    found = _metric_format(metric)
+    return TARGET_SHARE if found == SHARE else TARGET_COUNT if metric in COUNT_METRICS else found
 
 
 def _status(r: TargetResult) -> str:
