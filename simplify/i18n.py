@@ -65,6 +65,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "met": ("Đạt", "Met"),
     "not_met": ("Chưa đạt", "Not met"),
     "projected_met": ("Sẽ đạt", "Will be met"),
+    "not_applicable": ("Không áp dụng", "Not applicable"),
     "scenario": ("Phương án", "Scenario"),
     "before": ("Trước", "Before"),
     "after": ("Sau", "After"),

@@ -107,6 +107,13 @@ class TargetResult:
     def title(self, lang: str = "vi") -> str:
         return self.target.title(lang)
 
+    def status(self, projected: bool = True) -> str:
+        """For people: not_applicable (a share over an empty set, met only vacuously), met, projected_met (the
+        findings' measures would meet it; only where `projected` figures are shown) or not_met."""
+        if self.current is None and self.met:
+            return "not_applicable"
+        return "met" if self.met else "projected_met" if projected and self.projected_met else "not_met"
+
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """The target object of the JSON contract."""
         return {

@@ -100,6 +100,10 @@ def test_summary_targets_with_status_colours(vi):
     assert cost[1].number_format == MONEY and cost[5].fill.fgColor.rgb[-6:] == RED
     full = row_of(ws, "100% TTHC đủ điều kiện cung cấp dịch vụ công trực tuyến toàn trình")
     assert full[3].value == pytest.approx(2 / 3) and full[3].number_format == "0.00%"  # 99.96% is not 100.0%
+    # No essential procedure: the share is over an empty set, and the target does not apply (met only vacuously).
+    essential = row_of(ws, "100% dịch vụ công thiết yếu được cung cấp trực tuyến toàn trình")
+    assert [c.value for c in essential[2:]] == ["–", "–", 1, "Không áp dụng"]
+    assert essential[5].fill.fgColor.rgb[-6:] == "EDEDED"
 
 
 def test_amber_when_the_findings_measures_would_meet_a_target(en_scenario):

@@ -41,7 +41,7 @@ MAX_WIDTH, MIN_WIDTH, HEADER_WIDTH = 72, 8, 24
 EXCEL_TEXT_LIMIT = 32767
 
 # Excel's own "good / neutral / bad" cell styles: (fill, font colour).
-GREEN, AMBER, RED = ("C6EFCE", "006100"), ("FFEB9C", "9C5700"), ("FFC7CE", "9C0006")
+GREEN, AMBER, RED, GREY = ("C6EFCE", "006100"), ("FFEB9C", "9C5700"), ("FFC7CE", "9C0006"), ("EDEDED", "595959")
 HEADER_FILL = "DDEBF7"
 
 
@@ -205,7 +205,7 @@ def _targets(sheet: _Sheet, row: int, results: Sequence[TargetResult], lang: str
     keys = (("current",) if start is None else ("before", "after")) + (("projected",) if projected else ())
     moves = [((r.current,) if start is None else (start.get(r.id), r.current)) + ((r.projected,) if projected else ())
              for r in results]
-    statuses = [_status(r) if projected else "met" if r.met else "not_met" for r in results]
+    statuses = [r.status(projected) for r in results]
     columns = [("target", TEXT), ("baseline", FIGURES), *((key, FIGURES) for key in keys), ("goal", FIGURES),
                ("status", TEXT)]
     rows = [
@@ -417,7 +417,7 @@ class _Sheet:
     def colour(self, row: int, col: int, status: str) -> None:
         from openpyxl.styles import Font, PatternFill
 
-        fill, font = {"met": GREEN, "projected_met": AMBER, "not_met": RED}[status]
+        fill, font = {"met": GREEN, "projected_met": AMBER, "not_met": RED, "not_applicable": GREY}[status]
         value, number_format, look = self.cells[row][col]
         look = replace(look or _Look(), fill=PatternFill("solid", fgColor=fill), font=Font(bold=True, color=font))
         self.cells[row][col] = (value, number_format, look)
@@ -544,8 +544,6 @@ def _target_format(metric: str) -> str:
     return TARGET_SHARE if found == SHARE else TARGET_COUNT if metric in COUNT_METRICS else found
 
 
-def _status(r: TargetResult) -> str:
-    return "met" if r.met else ("projected_met" if r.projected_met else "not_met")
 
 
 def _ministries(analysis: Analysis, lang: str) -> list[tuple[str, int, float]]:

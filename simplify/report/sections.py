@@ -61,7 +61,7 @@ def finding_rows(analysis: Analysis, lang: str) -> list[tuple[str, ...]]:
 def target_rows(analysis: Analysis, lang: str) -> list[tuple[str, ...]]:
     rows = []
     for r in analysis.targets:
-        status = t("met", lang) if r.met else (t("projected_met", lang) if r.projected_met else t("not_met", lang))
+        status = t(r.status(), lang)
         rows.append((
             r.title(lang),
             metric_value(r.metric, r.baseline, lang),
