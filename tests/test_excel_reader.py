@@ -390,7 +390,7 @@ def test_the_scan_split_across_processes_finds_the_same_first_problem(tmp_path, 
     path = raw_book(tmp_path / "book.xlsx", sheets, extra=extra)
     if "xl/media/zeros.bin" in extra:
         declaring_1000(path, "xl/media/zeros.bin")
-    one, two = one_and_two_processes(monkeypatch, lambda: inspect_workbook(path, limits, path.read_bytes()))
+    one, two = one_and_two_processes(monkeypatch, lambda: inspect_workbook(path, limits, path.read_bytes())[0])
     assert two == one
     assert [(d.code, d.location.sheet, d.message("en")[:len(expected[2])]) for d in one] == ([expected] if expected else [])
 
@@ -477,3 +477,27 @@ def test_the_catalog_sheet_locates_a_key_at_its_key_and_a_value_at_its_value(tmp
     catalog, diags = load_catalog(book)
     assert located(diags) == [("E104", "catalog", "A3"), ("E102", "catalog", "B4"), ("E105", "catalog", "A5")]
     assert diags[2].message("en") == "key 'name' is given twice (first at keys.xlsx:catalog!A2)"
+
+
+def test_a_cell_whose_value_the_workbook_does_not_hold_is_said_not_taken_for_the_default(tmp_path):
+    """An Excel error (#N/A from a failed lookup) or a formula never calculated reads as empty in calamine, which
+    would mean the default (0 hours): each is E102 at its cell, on the catalogue's sheets only."""
+    book = Workbook()
+    book.active.title = "catalog"
+    book.active.append(["key", "value"])
+    book.active.append(["name", "Thử nghiệm"])
+    procedures = book.create_sheet("procedures")
+    procedures.append(["code", "name", "volume_per_year"])
+    procedures.append(["1.000010", "Thủ tục", "=SUM(A9:A10)"])  # openpyxl saves no value for it
+    steps = book.create_sheet("steps")
+    steps.append(["procedure", "id", "hours"])
+    steps.append(["1.000010", "submit", "#N/A"])
+    steps["C2"].data_type = "e"
+    notes = book.create_sheet("ghi chú")
+    notes.append(["=A1"])
+    path = tmp_path / "errors.xlsx"
+    book.save(path)
+    catalog, diags = load_catalog(path)
+    assert catalog is None
+    assert located(diags) == [("W101", "procedures", "A2"), ("E102", "procedures", "C2"), ("E102", "steps", "C2")]
+    assert diags[1].message("en").startswith("the cell holds an Excel error (#N/A, #REF!...) or a formula")

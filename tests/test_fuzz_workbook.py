@@ -306,11 +306,12 @@ def test_the_fuzzers_starting_points_are_the_mini_catalogue(tmp_path):
 
 def test_hostile_workbooks_through_the_cli_exit_2_without_a_traceback(cli, tmp_path):
     sheets = {title: [list(row) for row in rows] for title, rows in base_tables()}
-    sheets["procedures"][1][12] = "=1/0"          # volume_per_year as a formula with no value
+    sheets["procedures"][1][12] = "=1/0"          # volume_per_year as a formula with no value: not the default
     sheets["steps"][1][4] = "nhiều"               # hours as a word
     del sheets["catalog"]
     cases = {
-        "cells.xlsx": (xlsx_bytes(list(sheets.items())), [("cells.xlsx", "E103"), ("cells.xlsx:steps!E2", "E102")]),
+        "cells.xlsx": (xlsx_bytes(list(sheets.items())), [("cells.xlsx", "E103"), ("cells.xlsx:procedures!M2", "E102"),
+                                                           ("cells.xlsx:steps!E2", "E102")]),
         "entity.xlsx": (_rezip(base_workbook(), "xl/worksheets/sheet1.xml", with_entity), [("entity.xlsx:catalog", "E108")]),
         "far.xlsx": (_rezip(base_workbook(), "xl/worksheets/sheet2.xml", with_far_cell), [("far.xlsx:procedures", "E108")]),
         "truncated.xlsx": (base_workbook()[:3000], [("truncated.xlsx", "E101")]),

@@ -57,6 +57,11 @@ SCAN_SHARE = 8 << 20    # unpacked bytes worth a process of their own in the sca
 _CELL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"'
                    rb'(?=(?:[^>"\'\s]++|\s(?!r\s*=)|"[^"]*+"|\'[^\']*+\')*+>)|<c[\s>]')
 _PREFIXED_CELL = re.compile(rb":c[\s>]")
+# Cells whose value the workbook does not hold: an error (#N/A, #REF!, ...) or a formula never calculated and
+# saved. calamine reads both as empty, which would mean "the default": said instead (at most this many a sheet).
+_VALUELESS = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?:[^>]*?\st="e"[^>]*>|[^>/]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)'
+                        rb'(?:<v\s*/>|<v></v>)?</c>)')
+MAX_VALUELESS = 50
 _ENTITY_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
@@ -77,18 +82,18 @@ _MEMBER_PROBLEMS = {
 }
 
 
-def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> list[Diagnostic]:
+def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
     """Reasons not to hand the workbook at `path` (or its bytes `data`, already read) to calamine: not an xlsx
-    (E101), too large or hostile (E108)."""
+    (E101), too large or hostile (E108); and (sheet, cell) of the cells whose value it does not hold."""
     where = Location(path.name)
     try:
         size = path.stat().st_size if data is None else len(data)
     except OSError as exc:
         en, vi = os_error(exc)
-        return [diag("E101", where, f"cannot read the file: {en}", f"không đọc được tệp: {vi}")]
+        return [diag("E101", where, f"cannot read the file: {en}", f"không đọc được tệp: {vi}")], []
     packed, unpacked = PACKED_FACTOR * limits.max_file_bytes, UNPACKED_FACTOR * limits.max_file_bytes
     if size > packed:
-        return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)]
+        return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)], []
 
     def open_zip() -> zipfile.ZipFile:
         return zipfile.ZipFile(path if data is None else io.BytesIO(data))
@@ -100,29 +105,32 @@ def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> l
             ValueError, OSError) as exc:
         return [diag("E101", where,
                      f"not an Excel .xlsx workbook ({exc}); save it as .xlsx (Excel Workbook), without a password",
-                     f"không phải bảng tính Excel .xlsx ({exc}); hãy lưu dưới dạng .xlsx (Excel Workbook), không đặt mật khẩu")]
+                     f"không phải bảng tính Excel .xlsx ({exc}); hãy lưu dưới dạng .xlsx (Excel Workbook), không đặt mật khẩu")], []
 
 
 def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int,
-                     open_zip: Callable[[], zipfile.ZipFile]) -> list[Diagnostic]:
+                     open_zip: Callable[[], zipfile.ZipFile]) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         return [diag("E108", where, f"the zip holds {len(infos):,} parts, over the limit of {MAX_MEMBERS:,}",
-                     f"tệp zip chứa {len(infos):,} phần, vượt giới hạn {MAX_MEMBERS:,}")]
+                     f"tệp zip chứa {len(infos):,} phần, vượt giới hạn {MAX_MEMBERS:,}")], []
     declared = sum(i.file_size for i in infos)
     if declared > unpacked:
         return [_too_large(where, f"the workbook unpacks to {declared:,} bytes",
-                           f"bảng tính giải nén ra {declared:,} byte", unpacked)]
+                           f"bảng tính giải nén ra {declared:,} byte", unpacked)], []
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             return [diag("E108", where, f"a zip bomb: {info.filename} unpacks to {ratio:,} times its size",
-                         f"zip bomb: {info.filename} giải nén ra gấp {ratio:,} lần kích thước")]
+                         f"zip bomb: {info.filename} giải nén ra gấp {ratio:,} lần kích thước")], []
     sheets = _sheet_parts(archive)
     left = unpacked
+    valueless: list[tuple[str, str]] = []
     for info, scan in zip(infos, _prescan(open_zip, infos)):
-        size, rows, columns, problem = scan or _scan_member(archive, info, left)
+        size, rows, columns, problem, cells = scan or _scan_member(archive, info, left)
         left -= size
+        if info.filename in sheets:
+            valueless += [(sheets[info.filename], ref) for ref in cells]
         if problem is None and size != info.file_size:
             problem = "declared"
         if problem is None and rows * columns > MAX_SHEET_CELLS:
@@ -135,11 +143,12 @@ def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int,
             part_en = info.filename if sheet is None else "sheet {sheet} ({name})".format(**facts)
             part_vi = info.filename if sheet is None else "trang {sheet} ({name})".format(**facts)
             here = where if sheet is None else Location(where.file, sheet=sheet)
-            return [diag(code, here, en.format(part=part_en, **facts), vi.format(part=part_vi, **facts))]
-    return []
+            return [diag(code, here, en.format(part=part_en, **facts), vi.format(part=part_vi, **facts))], []
+    return [], valueless
 
 
-def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, int, int, str | None]:
+def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, int, int, str | None,
+                                                                                      tuple[str, ...]]:
     """`_scan` of one member, read no further than `budget` bytes."""
     # Open with the budget as the size, so a member that holds more than it declares is read as far as the budget.
     probe = copy.copy(info)
@@ -148,7 +157,7 @@ def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -
         return _scan(stream, budget, cells=_may_hold_cells(info.filename))
 
 
-_Scan = tuple[int, int, int, str | None] | None
+_Scan = tuple[int, int, int, str | None, tuple[str, ...]] | None
 
 
 def _prescan(open_zip: Callable[[], zipfile.ZipFile], infos: list[zipfile.ZipInfo]) -> list[_Scan]:
@@ -178,10 +187,11 @@ def _prescan_group(open_zip: Callable[[], zipfile.ZipFile], infos: list[zipfile.
     try:
         with open_zip() as archive:  # its own: a forked copy of the caller's would share the file's offset
             for info in infos:
-                size, rows, columns, problem = _scan_member(archive, info, info.file_size)
+                scan = _scan_member(archive, info, info.file_size)
+                problem = scan[3]
                 if problem == "size":  # it holds more than it declares: in order, its budget is another
                     break
-                scans.append((size, rows, columns, problem))
+                scans.append(scan)
                 if problem is not None:  # the scan in order stops here
                     break
     except Exception:  # whatever it was, the scan in order meets it again
@@ -233,33 +243,37 @@ def _may_hold_cells(name: str) -> bool:
     return folded.endswith(".xml") or folded.startswith(("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/"))
 
 
-def _scan(stream, budget: int, cells: bool) -> tuple[int, int, int, str | None]:
-    """Bytes unpacked, the rows and columns its cells reach, and what is wrong: size, entities, cells or None."""
+def _scan(stream, budget: int, cells: bool) -> tuple[int, int, int, str | None, tuple[str, ...]]:
+    """Bytes unpacked, the rows and columns its cells reach, what is wrong (size, entities, cells or None), and
+    the cells whose value it does not hold (`_VALUELESS`)."""
     size = rows = columns = 0
     tail = b""
+    valueless: list[str] = []
     while True:
         chunk = stream.read(_CHUNK)
         size += len(chunk)
         if size > budget:
-            return size, rows, columns, "size"
+            return size, rows, columns, "size", ()
         data = tail + chunk
         cut = data.rfind(b"<") if chunk else 0
         # Scan up to the last tag start and carry that tag over: no pattern is cut in two.
         region, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
         if b"<!" in region and any(mark in region for mark in _ENTITY_MARKS):
-            return size, rows, columns, "entities"
+            return size, rows, columns, "entities", ()
         if cells:
             if b":c" in region and _PREFIXED_CELL.search(region):
-                return size, rows, columns, "cells"
+                return size, rows, columns, "cells", ()
             refs = _CELL.findall(region)
             if refs:
                 letters = set(map(itemgetter(0), refs))
                 if b"" in letters:
-                    return size, rows, columns, "cells"
+                    return size, rows, columns, "cells", ()
                 rows = max(rows, max(map(int, set(map(itemgetter(1), refs)))))
                 columns = max(columns, max(map(_column_number, letters)))
+            if len(valueless) < MAX_VALUELESS and (b't="e"' in region or b"<f" in region):
+                valueless += [ref.decode("ascii") for ref in _VALUELESS.findall(region)]
         if not chunk:
-            return size, rows, columns, None
+            return size, rows, columns, None, tuple(valueless[:MAX_VALUELESS])
 
 
 def _column_number(letters: bytes) -> int:
@@ -281,7 +295,7 @@ def read_workbook(path: Path, limits: Limits = Limits(), data: bytes | None = No
     """The catalogue in an .xlsx workbook (from `data`, its bytes, when they were read already) and every
     diagnostic; None when the workbook cannot be read."""
     path = Path(path)
-    problems = inspect_workbook(path, limits, data)
+    problems, valueless = inspect_workbook(path, limits, data)
     if problems:
         return None, problems
     from python_calamine import CalamineWorkbook
@@ -293,7 +307,9 @@ def read_workbook(path: Path, limits: Limits = Limits(), data: bytes | None = No
         return None, [diag("E101", Location(path.name), f"not a readable .xlsx workbook: {error}",
                            f"không đọc được bảng tính .xlsx: {error}")]
     try:
-        return _Reader(book, path, limits).catalog()
+        reader = _Reader(book, path, limits)
+        reader.valueless(valueless)
+        return reader.catalog()
     finally:
         book.close()
 
@@ -342,6 +358,18 @@ class _Reader:
 
     def report(self, code: str, where: Location, en: str, vi: str) -> None:
         self.builder.report(code, where, en, vi)
+
+    def valueless(self, cells: list[tuple[str, str]]) -> None:
+        """E102 for each cell of a catalogue sheet whose value the workbook does not hold: calamine reads it as
+        empty, which would silently mean the default."""
+        tables = {fold(t.sheet) for t in TABLES} | {CATALOG_SHEET}
+        for sheet, ref in cells:
+            if fold(sheet) in tables:
+                self.report("E102", Location(self.file, sheet=sheet, cell=ref),
+                            "the cell holds an Excel error (#N/A, #REF!...) or a formula whose value was never saved; "
+                            "type the value, or open and save the workbook in Excel",
+                            "ô chứa lỗi Excel (#N/A, #REF!...) hoặc công thức chưa được tính và lưu giá trị; hãy nhập giá trị, "
+                            "hoặc mở và lưu lại bảng tính bằng Excel")
 
     def catalog(self) -> tuple[Catalog | None, list[Diagnostic]]:
         """Build everything in the loader's order: catalog info, databases, evidence types, procedures."""
