@@ -193,3 +193,9 @@ def test_cost_csv_shows_no_binary_float_noise():
     row = next(line for line in out.splitlines() if line.startswith("1.004222,"))
     # 20,000 + 0.35 h x 44,000 + ... worked out in floats is 234899.99999999997
     assert ",234900.0," in row and "99999" not in out
+
+
+def test_with_show_waived_the_headline_says_how_many_of_its_findings_are_waived():
+    shown = simplify("audit", "--show-waived", cwd=REPO).stdout.splitlines()[1]
+    plain = simplify("audit", cwd=REPO).stdout.splitlines()[1]
+    assert "· 116 phát hiện (gồm 5 đã miễn trừ) ·" in shown and "· 111 phát hiện ·" in plain

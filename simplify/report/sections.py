@@ -18,13 +18,16 @@ def headline(analysis: Analysis, lang: str) -> str:
     m = analysis.metrics
     name = printable(analysis.catalog.name)
     n = len(analysis.reported_findings)
+    waived = sum(f.waived for f in analysis.reported_findings)  # listed with --show-waived
     if lang == "vi":
+        found = f"{n} phát hiện" + (f" (gồm {waived} đã miễn trừ)" if waived else "")
         lines = [f"{name}: {m['procedures']} thủ tục ({m['internal_procedures']} nội bộ)",
-                 f"Chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm · {n} phát hiện · "
+                 f"Chi phí tuân thủ {money(m['annual_cost'], lang)} đồng/năm · {found} · "
                  f"có thể tiết kiệm {money(analysis.potential_annual_saving, lang)} đồng/năm"]
     else:
+        found = f"{n} findings" + (f" ({waived} of them waived)" if waived else "")
         lines = [f"{name}: {m['procedures']} procedures ({m['internal_procedures']} internal)",
-                 f"Compliance cost VND {money(m['annual_cost'], lang)} a year · {n} findings · "
+                 f"Compliance cost VND {money(m['annual_cost'], lang)} a year · {found} · "
                  f"potential saving VND {money(analysis.potential_annual_saving, lang)} a year"]
     s = analysis.scenario
     if s is not None:
