@@ -383,3 +383,12 @@ def test_rows_are_written_as_openpyxl_writes_them():
                                                               for c in cells])
             for cells in ([c for c in row if c.value is not None] for row in ws.iter_rows())]
     assert "".join(rows) == written
+
+
+def test_printed_tables_repeat_their_headers_and_the_procedures_fit_two_pages_wide(vi):
+    """A minister's printout: every page of a table starts with its header row; the 18 columns of the
+    procedures print on two pages wide (one page wide set them in 3.5 pt), each with the code and the name."""
+    assert [vi[name].print_title_rows for name in ("Thủ tục", "Phát hiện", "Tái sử dụng", "Giấy tờ")] == ["$1:$1"] * 4
+    procedures = vi["Thủ tục"]
+    assert (procedures.print_title_cols, procedures.page_setup.fitToWidth) == ("$A:$B", 2)
+    assert vi["Tổng quan"].page_setup.fitToWidth == 1

@@ -244,6 +244,8 @@ def _procedures(sheet: _Sheet, analysis: Analysis, lang: str) -> None:
         rows.append(tuple(row[key] for key, _ in columns))
     last = sheet.table(1, 1, columns, rows, lang, filtered=True)
     sheet.freeze(2, 3)
+    # Eighteen columns on one page wide print too small to read: two, each with the code and the name.
+    sheet.pages = (2, 0)
     if not rows:
         return
     column = {key: i for i, (key, _) in enumerate(columns, 1)}
@@ -424,8 +426,12 @@ class _Sheet:
         self.widths[col] = max(self.widths.get(col, 0), _text_width(value, True))
 
     def freeze(self, row: int, col: int) -> None:
-        """Keep the rows above `row` and the columns left of `col` in view."""
+        """Keep the rows above `row` and the columns left of `col` in view, and print those rows on every page."""
         self.ws.freeze_panes = f"{_letter(col)}{row}"
+        if row > 1:
+            self.ws.print_title_rows = f"1:{row - 1}"
+        if col > 1:
+            self.ws.print_title_cols = f"A:{_letter(col - 1)}"
 
     def width(self, col: int) -> int:
         """The fitted width of a column, in characters: what it holds plus a margin, within the bounds."""
