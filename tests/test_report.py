@@ -392,3 +392,18 @@ def test_printed_tables_repeat_their_headers_and_the_procedures_fit_two_pages_wi
     procedures = vi["Thủ tục"]
     assert (procedures.print_title_cols, procedures.page_setup.fitToWidth) == ("$A:$B", 2)
     assert vi["Tổng quan"].page_setup.fitToWidth == 1
+
+
+def test_in_english_the_procedures_sheet_names_a_procedure_in_english_where_it_can(tmp_path):
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    path = root / "procedures" / "1.000001-khai-sinh.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Đăng ký khai sinh (ví dụ)\n",
+                                                             "name: Đăng ký khai sinh (ví dụ)\nname_en: Birth\n"),
+                    encoding="utf-8")
+    names = {}
+    for lang in ("en", "vi"):
+        ws = workbook(root, lang)["Procedures" if lang == "en" else "Thủ tục"]
+        names[lang] = {row[0]: row[1] for row in rows(ws, 2) if row[0]}
+    assert (names["en"]["1.000001"], names["vi"]["1.000001"]) == ("Birth", "Đăng ký khai sinh (ví dụ)")
+    assert names["en"]["1.000002"] == names["vi"]["1.000002"]  # no English name: the Vietnamese one

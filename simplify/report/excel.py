@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from ..analysis import Analysis
 from ..i18n import COUNT_METRICS, MONEY_METRICS, t
-from ..model import Location
+from ..model import Location, shown_name
 from ..targets import TargetResult
 from .json_report import procedure_row, summary
 from .reuse import evidence_supply, opportunities
@@ -237,7 +237,7 @@ def _procedures(sheet: _Sheet, analysis: Analysis, lang: str) -> None:
         row = procedure_row(p, c)
         running += c.annual_cost
         row.update(
-            ministry=p.ministry or "", kind=t(p.kind, lang), subject=t(p.subject, lang),
+            name=shown_name(p, lang), ministry=p.ministry or "", kind=t(p.kind, lang), subject=t(p.subject, lang),
             online_level=t(c.online_level, lang),
             share=c.annual_cost / total if total else None, cumulative_share=running / total if total else None,
         )
