@@ -42,6 +42,16 @@ def mini() -> Path:
     return MINI
 
 
+def edited_mini(root: Path, old: str, new: str, file: str = "1.000001-khai-sinh.yaml") -> Path:
+    """A copy of the mini catalogue at `root`, with `old` replaced by `new` in one procedure file."""
+    shutil.copytree(MINI, root)
+    path = root / "procedures" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def mini_copy(tmp_path) -> Path:
     """A writable copy of the mini catalogue."""

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINI, REPO
+from conftest import MINI, REPO, edited_mini
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -176,12 +176,8 @@ def test_a_limit_below_one_is_a_usage_error_not_a_refusal_of_every_file(option):
 
 
 def test_in_english_a_procedure_is_named_in_english_where_the_catalogue_says(tmp_path):
-    cat = tmp_path / "mini"
-    shutil.copytree(MINI, cat)
-    path = cat / "procedures" / "1.000001-khai-sinh.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: Đăng ký khai sinh (ví dụ)\n",
-                                                             "name: Đăng ký khai sinh (ví dụ)\nname_en: Birth registration\n"),
-                    encoding="utf-8")
+    cat = edited_mini(tmp_path / "mini", "name: Đăng ký khai sinh (ví dụ)\n",
+                      "name: Đăng ký khai sinh (ví dụ)\nname_en: Birth registration\n")
     for fmt in ("table", "markdown"):
         out = simplify("audit", str(cat), "--lang", "en", "--format", fmt).stdout
         assert "Birth registration" in out and "Đăng ký khai sinh" not in out
@@ -199,3 +195,13 @@ def test_with_show_waived_the_headline_says_how_many_of_its_findings_are_waived(
     shown = simplify("audit", "--show-waived", cwd=REPO).stdout.splitlines()[1]
     plain = simplify("audit", cwd=REPO).stdout.splitlines()[1]
     assert "· 116 phát hiện (gồm 5 đã miễn trừ) ·" in shown and "· 111 phát hiện ·" in plain
+
+
+def test_names_with_brackets_are_printed_as_they_are(tmp_path):
+    """rich would read '[/b]' as markup and fail (an internal error), or swallow '[thí điểm]'."""
+    cat = edited_mini(tmp_path / "mini", "name: Đăng ký khai sinh (ví dụ)\n", 'name: "Khai sinh [/b] [thí điểm]"\n')
+    for command in (("audit",), ("cost",), ("check", "--exit-zero")):
+        result = simplify(*command, str(cat))
+        assert result.returncode == 0 and "E299" not in result.stderr, (command, result.stderr)
+        if command[0] != "check":  # (check's findings do not name the procedure)
+            assert "[/b]" in result.stdout and "[thí" in result.stdout, command  # a narrow column may wrap the name

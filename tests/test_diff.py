@@ -9,7 +9,7 @@ import pytest
 from simplify.catalog.loader import require_catalog
 from simplify.cost import CostModel
 from simplify.diff import PartChange, diff_catalogs
-from simplify.report import diff_markdown, diff_rows
+from simplify.report import diff_markdown, diff_rows, diff_table
 from test_check import CERTIFIED, KHAI_SINH, MINI, copy_catalog, edit
 
 
@@ -74,7 +74,7 @@ def test_added_removed_and_changed_procedures_steps_and_fees(tmp_path):
     ]
     # For people, each change with its values where they are plain.
     assert diff_rows.detail_lines(changed, "en") == [
-        "Procedure keys changed: online_share: 0.50 → 1",
+        "Procedure keys changed: online_share: 0.5 → 1",
         "Documents changed: to_khai (step: prepare → check), cccd (step: prepare → check)",
         "Steps added: check", "Steps removed: receive", "Steps changed: prepare (after: [] → [check])",
         "Fees changed: Lệ phí (amount: 10,000 → 20,000)",
@@ -120,3 +120,17 @@ def test_cli_json_and_a_git_revision(cli, without_cccd):  # noqa: F811
     code, out, _ = cli("diff", "git:HEAD", "tests/data/mini", "--format", "json")
     assert code == 0 and json.loads(out)["procedures"] == []
     assert cli("diff", MINI, MINI, "--format", "json", "--bad")[0] == 2
+
+
+def test_changed_values_are_shown_with_every_digit_and_as_plain_text(tmp_path):
+    old, new = copy_catalog(tmp_path / "old"), copy_catalog(tmp_path / "new")
+    edit(old / KHAI_SINH, "online_share: 0.5", "online_share: 0.501")
+    edit(new / KHAI_SINH, "online_share: 0.5", "online_share: 0.504")
+    edit(new / KHAI_SINH, "ministry: Bộ Tư pháp", "ministry: \"Sở [/b] <!-- x\"")
+    d = diff_catalogs(catalog(old), catalog(new), CostModel())
+    [change] = d.changes
+    assert diff_rows.detail_lines(change, "en") == [
+        "Procedure keys changed: ministry: Bộ Tư pháp → Sở [/b] <!-- x, online_share: 0.501 → 0.504"]
+    # Drawn as text, not as rich markup (which failed on [/b]); in Markdown, not as an HTML comment.
+    assert "ministry: Bộ Tư pháp → Sở [/b] <!-- x" in diff_table.render(d, "en")
+    assert "Sở [/b] &lt;!-- x" in diff_markdown.render(d, "en")

@@ -501,3 +501,17 @@ def test_a_cell_whose_value_the_workbook_does_not_hold_is_said_not_taken_for_the
     assert catalog is None
     assert located(diags) == [("W101", "procedures", "A2"), ("E102", "procedures", "C2"), ("E102", "steps", "C2")]
     assert diags[1].message("en").startswith("the cell holds an Excel error (#N/A, #REF!...) or a formula")
+
+
+def test_a_formula_excel_calculated_to_an_empty_text_holds_its_value(tmp_path):
+    """IFERROR(VLOOKUP(...), "") is how officers hide #N/A: Excel saves it typed t="str" with an empty value, which
+    is a value (empty: the default), unlike a formula never calculated or an error."""
+    procedures = (rows_xml([["code", "name", "life_event", "sector"]])
+                  + '<row r="2"><c r="A2" t="inlineStr"><is><t>1</t></is></c><c r="B2" t="inlineStr"><is><t>A</t></is></c>'
+                  '<c r="C2" t="str"><f>IFERROR(VLOOKUP(A2,lookup!A:B,2,FALSE),"")</f><v/></c>'
+                  '<c r="D2" s="1"><f>A2&amp;"x"</f><v></v></c></row>')
+    path = raw_book(tmp_path / "iferror.xlsx", {"catalog": rows_xml([["key", "value"], ["name", "X"]]),
+                                                 "procedures": procedures})
+    _, diags = load_catalog(path)
+    assert [(d.code, d.location.sheet, d.location.cell) for d in diags if d.code == "E102"] == [
+        ("E102", "procedures", "D2")]

@@ -18,6 +18,7 @@ from simplify.commands.request import Request
 from simplify.commands.pipeline import run_analysis
 from simplify.plan import analysis_plan
 from simplify.report.excel import plan_measures, report_bytes, scenario_measures, write_report
+from conftest import edited_mini
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
@@ -95,6 +96,7 @@ def test_summary_targets_with_status_colours(vi):
     # baseline 2 from catalog.yaml, current 1: a cut of 50%, met (EXPECTED.md)
     assert [c.value for c in cut] == [cut[0].value, 2, 1, 1, 1, "Đạt"]
     assert cut[5].fill.fgColor.rgb[-6:] == GREEN
+    assert {c.number_format for c in cut[1:5]} == {"#,##0"}  # whole counts: "#,##0.#" shows 2 as "2." in Excel
     cost = row_of(ws, "Cắt giảm ít nhất 50% chi phí tuân thủ TTHC nội bộ")
     assert [c.value for c in cost[1:]] == [24_000_000, 24_000_000, 24_000_000, 12_000_000, "Chưa đạt"]
     assert cost[1].number_format == MONEY and cost[5].fill.fgColor.rgb[-6:] == RED
@@ -395,15 +397,19 @@ def test_printed_tables_repeat_their_headers_and_the_procedures_fit_two_pages_wi
 
 
 def test_in_english_the_procedures_sheet_names_a_procedure_in_english_where_it_can(tmp_path):
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    path = root / "procedures" / "1.000001-khai-sinh.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: Đăng ký khai sinh (ví dụ)\n",
-                                                             "name: Đăng ký khai sinh (ví dụ)\nname_en: Birth\n"),
-                    encoding="utf-8")
+    root = edited_mini(tmp_path / "mini", "name: Đăng ký khai sinh (ví dụ)\n", "name: Đăng ký khai sinh (ví dụ)\nname_en: Birth\n")
     names = {}
     for lang in ("en", "vi"):
         ws = workbook(root, lang)["Procedures" if lang == "en" else "Thủ tục"]
         names[lang] = {row[0]: row[1] for row in rows(ws, 2) if row[0]}
     assert (names["en"]["1.000001"], names["vi"]["1.000001"]) == ("Birth", "Đăng ký khai sinh (ví dụ)")
     assert names["en"]["1.000002"] == names["vi"]["1.000002"]  # no English name: the Vietnamese one
+
+
+def test_a_target_figure_shows_a_fraction_only_where_it_has_one():
+    from simplify.report.excel import _target_format
+
+    # a baseline of 23 cut by half is a goal of 11.5: shown as 11.5, not as 12 beside a current 12 "not met"
+    assert [_target_format("internal_procedures", v) for v in (23, 12.0, 11.5, None)] == [
+        "#,##0", "#,##0", "#,##0.0", "#,##0"]
+    assert _target_format("full_online_share", 0.9996) == "0.00%" and _target_format("annual_cost", 1.5) == MONEY

@@ -355,3 +355,9 @@ def test_other_spreadsheets_are_asked_for_as_xlsx(tmp_path, suffix):
     catalog, diags = load_catalog(path)
     assert catalog is None and [(d.code, d.location.file) for d in diags] == [("E101", path.name)]
     assert "save it as .xlsx" in diags[0].message("en")
+
+
+def test_an_empty_text_is_no_answer_to_yes_or_no(catalog_dir):
+    """A workbook's empty cell means the default; YAML's "" for a yes/no key is no silent false either."""
+    _, diags = load_catalog(catalog_dir({"a.yaml": GOOD + "online_eligible: ''\nessential: ' '\n"}))
+    assert [(d.code, d.location.line) for d in diags] == [("E102", 9), ("E102", 10)]

@@ -34,7 +34,7 @@ EMPTY_LIST_CELL = "[]"
 VERBATIM_KEYS = frozenset({"name", "name_en", "ministry", "agency", "sector", "in_person_basis", "required_by",
                            "reason", "legal_basis", "version", "jurisdiction", "title", "issuer", "ref"})
 TRUE_WORDS = {"true", "yes", "có", "co", "x", "1", "đúng", "y"}
-FALSE_WORDS = {"false", "no", "không", "khong", "0", "sai", "n", ""}
+FALSE_WORDS = {"false", "no", "không", "khong", "0", "sai", "n"}  # an empty cell is the default, never "no"
 _WORDS = {**dict.fromkeys(FALSE_WORDS, False), **dict.fromkeys(TRUE_WORDS, True)}  # lower-case word -> its value
 
 _FIELDS: dict[type, dict[str, Any]] = {}
@@ -339,7 +339,8 @@ class Builder:
         if not isinstance(raw, RawMap):
             return None
         if not complete:
-            values = {**dict.fromkeys(_required(Procedure), "?"), **values}
+            # Named by its file (or the record's place) where its messages would need its code.
+            values = {**dict.fromkeys(_required(Procedure), str(raw.loc())), **values}
         p = self.made(Procedure, values, raw)
         resolved = resolve_procedure(p, self.evidence)
         self._raw_of[id(resolved)] = raw

@@ -58,9 +58,10 @@ _CELL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"'
                    rb'(?=(?:[^>"\'\s]++|\s(?!r\s*=)|"[^"]*+"|\'[^\']*+\')*+>)|<c[\s>]')
 _PREFIXED_CELL = re.compile(rb":c[\s>]")
 # Cells whose value the workbook does not hold: an error (#N/A, #REF!, ...) or a formula never calculated and
-# saved. calamine reads both as empty, which would mean "the default": said instead (at most this many a sheet).
-_VALUELESS = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?:[^>]*?\st="e"[^>]*>|[^>/]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)'
-                        rb'(?:<v\s*/>|<v></v>)?</c>)')
+# saved (no type and no value: a calculated one that gave "" is typed t="str"). calamine reads both as empty,
+# which would mean "the default": said instead (at most this many a sheet).
+_VALUELESS = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?:[^>]*?\st="e"[^>]*>|(?:\s+(?!t=)[\w:]+="[^"]*")*\s*>'
+                        rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>)')
 MAX_VALUELESS = 50
 _ENTITY_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 

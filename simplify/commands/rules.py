@@ -71,12 +71,10 @@ def rules(
         return
     import io
 
-    from rich.console import Console
-
-    from ..report.rich_table import titled_table
+    from ..report.rich_table import text_console, titled_table
 
     out = io.StringIO()
-    Console(file=out, width=160, highlight=False, color_system=None, emoji=False).print(titled_table(title, header, body))
+    text_console(out, 160).print(titled_table(title, header, body))
     emit(out.getvalue(), None)
 
 

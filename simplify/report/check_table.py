@@ -28,12 +28,10 @@ def _word(key: str, lang: str) -> str:
 
 def render(result: CheckResult, lang: str = "vi", root: str = "", width: int = 140) -> str:
     """The verdict and its tables as text; locations are the catalogue's own, so `root` is not used."""
-    from rich.console import Console
-
-    from .rich_table import titled_table
+    from .rich_table import text_console, titled_table
 
     out = io.StringIO()
-    console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
+    console = text_console(out, width)
     console.print(verdict(result, lang))
     for title, header, rows in sections(result, lang):
         console.print(titled_table(title, header, rows))

@@ -90,7 +90,7 @@ def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -
         from .markdown import table as markdown_table
 
         return markdown_table(header, body, {i for i, c in enumerate(columns) if c not in _TEXT})
-    from rich.console import Console
+    from .rich_table import text_console
     from rich.table import Table
 
     grid = Table()
@@ -103,5 +103,5 @@ def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -
     out = io.StringIO()
     # Every figure column is as wide as its longest figure: a table wider than `width` is printed whole (a
     # terminal wraps it), not with its last columns cut off.
-    Console(file=out, width=width, color_system=None, highlight=False).print(grid, crop=False)
+    text_console(out, width).print(grid, crop=False)
     return out.getvalue()

@@ -25,6 +25,6 @@ def render(d: CatalogDiff, lang: str = "vi") -> str:
         if not lines:
             continue
         parts += [f"<details><summary>{escape(c.code)} {escape(c.name)}</summary>", ""]
-        parts += [f"- {line}" for line in lines]
+        parts += [f"- {escape(line, quote=False)}" for line in lines]
         parts += ["", "</details>", ""]
     return "\n".join(parts)

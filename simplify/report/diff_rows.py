@@ -8,7 +8,7 @@ layout. Money is whole dong; a delta carries its sign.
 from __future__ import annotations
 
 from ..diff import CatalogDiff, ProcedureChange
-from ..i18n import money, number, t, whole
+from ..i18n import money, number, printable, t, whole
 
 _WORDS = {
     "added": ("thêm", "added"),
@@ -96,8 +96,11 @@ def _plain(value, lang: str) -> str:
         return "–"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and not value.is_integer():  # every digit it has: 0.601 → 0.604 is a change
+        text = f"{value:,}"
+        return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
     if isinstance(value, (int, float)):
-        return number(value, lang, 2)
+        return number(value, lang)
     if isinstance(value, tuple):
-        return "[" + "; ".join(value) + "]"
-    return value
+        return "[" + "; ".join(printable(v) for v in value) + "]"
+    return printable(value)

@@ -10,11 +10,11 @@ from .diff_rows import detail_lines, header, procedure_rows, summary_line, word
 
 def render(d: CatalogDiff, lang: str = "vi", width: int = 140) -> str:
     """The summary, a table of the procedures that differ, then what changed inside each."""
-    from rich.console import Console
+    from .rich_table import text_console
     from rich.table import Table
 
     out = io.StringIO()
-    console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
+    console = text_console(out, width)
     console.print(f"{d.old_path} → {d.new_path}")
     console.print(summary_line(d, lang))
     if not d.changes:

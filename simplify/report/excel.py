@@ -31,7 +31,7 @@ from .reuse import evidence_supply, opportunities
 # Hours and days with up to two decimals: 0.15 hours must not read 0.2, or a cost cannot be checked by hand.
 MONEY, SHARE, COUNT, DECIMAL = "#,##0", "0.0%", "#,##0", "#,##0.0#"
 # A target's figures show as much as tells a value from its goal: 99.96% is not 100.0%, a goal of 11.5 not 12.
-TARGET_SHARE, TARGET_COUNT = "0.00%", "#,##0.#"
+TARGET_SHARE, PART_COUNT = "0.00%", "#,##0.0"
 FIGURES = "General"  # a column of Figures, each with its own format
 TEXT: str | None = None
 SHEETS = ("sheet_summary", "sheet_procedures", "sheet_findings", "sheet_reuse", "sheet_documents", "sheet_plan")
@@ -209,7 +209,7 @@ def _targets(sheet: _Sheet, row: int, results: Sequence[TargetResult], lang: str
     columns = [("target", TEXT), ("baseline", FIGURES), *((key, FIGURES) for key in keys), ("goal", FIGURES),
                ("status", TEXT)]
     rows = [
-        (r.title(lang) or r.id, *(Figure(v, _target_format(r.metric)) for v in (r.baseline, *move, r.goal)),
+        (r.title(lang) or r.id, *(Figure(v, _target_format(r.metric, v)) for v in (r.baseline, *move, r.goal)),
          t(status, lang))
         for r, move, status in zip(results, moves, statuses)
     ]
@@ -545,9 +545,12 @@ def _metric_format(metric: str) -> str:
     return COUNT if metric in COUNT_METRICS else SHARE
 
 
-def _target_format(metric: str) -> str:
+def _target_format(metric: str, value: float | None) -> str:
     found = _metric_format(metric)
-    return TARGET_SHARE if found == SHARE else TARGET_COUNT if metric in COUNT_METRICS else found
+    if found == SHARE:
+        return TARGET_SHARE
+    # A count with a fraction (a goal of 11.5) shows it; a whole one does not ("#,##0.#" shows 22 as "22." in Excel).
+    return PART_COUNT if metric in COUNT_METRICS and value is not None and not float(value).is_integer() else found
 
 
 

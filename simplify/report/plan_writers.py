@@ -53,12 +53,10 @@ def plan_to_yaml(plan: Plan, lang: str = "vi") -> str:
 
 def render_table(plan: Plan, lang: str = "vi", width: int = 140) -> str:
     """The plan for people: one row per measure with its saving, the running total and each target after it."""
-    from rich.console import Console
-
-    from .rich_table import titled_table
+    from .rich_table import text_console, titled_table
 
     out = io.StringIO()
-    console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
+    console = text_console(out, width)
     title, header, rows = _rows(plan, lang)
     console.print(titled_table(title, header, rows, right=(i for i in range(len(header)) if i not in _TEXT_COLUMNS)))
     console.print(_conclusion(plan, lang))

@@ -1,4 +1,4 @@
-"""One titled rich table from a header and rows of text: the shape every table for people here shares."""
+"""Tables for people drawn with rich: the console they are printed on, and a titled table of text rows."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def titled_table(title: str, header: Sequence[str], rows: Iterable[Sequence[str]
     for row in rows:
         table.add_row(*row)
     return table
+
+
+def text_console(out, width: int):
+    """A console printing plain text into `out`: no colours, no emoji, and no markup, since catalogue text is
+    printed as it is (a name with "[/b]" or "[thí điểm]" in it must neither fail nor lose its brackets)."""
+    from rich.console import Console
+
+    return Console(file=out, width=width, markup=False, highlight=False, color_system=None, emoji=False)

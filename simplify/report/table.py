@@ -19,11 +19,11 @@ TOP = 10
 
 def render(analysis: Analysis, lang: str = "vi", width: int = 140) -> str:
     """The audit as a text report with tables."""
-    from rich.console import Console
+    from .rich_table import text_console
     from rich.table import Table
 
     out = io.StringIO()
-    console = Console(file=out, width=width, highlight=False, color_system=None, emoji=False)
+    console = text_console(out, width)
     console.print(headline(analysis, lang))
     console.print()
 
