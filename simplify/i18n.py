@@ -169,8 +169,15 @@ def money(value: float | None, lang: str) -> str:
     """Whole dong with thousands separators."""
     if value is None:
         return "–"
-    text = f"{whole(value):,}"
-    return text.replace(",", ".") if lang == "vi" else text
+    return localised(f"{whole(value):,}", lang)
+
+
+def localised(text: str, lang: str) -> str:
+    """A figure written with English separators (1,234.5) as `lang` writes it: 1.234,5 in Vietnamese."""
+    return text.translate(_VI_SEPARATORS) if lang == "vi" else text
+
+
+_VI_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 def whole(value: float) -> int:
@@ -185,15 +192,13 @@ def number(value: float | None, lang: str, digits: int = 1) -> str:
         return "–"
     if float(value).is_integer():
         return money(value, lang)
-    text = f"{value:,.{digits}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+    return localised(f"{value:,.{digits}f}", lang)
 
 
 def percent(value: float | None, lang: str) -> str:
     if value is None:
         return "–"
-    text = f"{value * 100:.1f}%"
-    return text.replace(".", ",") if lang == "vi" else text
+    return localised(f"{value * 100:.1f}%", lang)
 
 
 def metric_value(metric: str, value: float | None, lang: str) -> str:

@@ -455,7 +455,7 @@ def _acceptors(cls: type, lenient: bool) -> dict[str, Callable[[Any], Any]]:
         elif kind == INT:
             found[name] = _whole_number if lenient else _int
         elif kind == BOOL:
-            found[name] = _yes_or_no if lenient else lambda v: v if type(v) is bool else _INVALID
+            found[name] = _yes_or_no
     _ACCEPT[cls, lenient] = found
     return found
 
@@ -472,7 +472,7 @@ def _whole_number(v: Any) -> Any:
 
 
 def _yes_or_no(v: Any) -> Any:
-    """A boolean, or one of the words a spreadsheet says it with (`_boolean`'s)."""
+    """A boolean, or one of the words a spreadsheet says it with (`_boolean`'s, in YAML too)."""
     if type(v) is str:
         return _WORDS.get(v.lower(), _INVALID)
     return v if type(v) is bool else _INVALID
@@ -532,9 +532,9 @@ def _matches(pattern: str, text: str) -> bool:
     return compiled.fullmatch(text) is not None  # `$` alone would let a final newline through
 
 
-# What each id pattern asks for, said to people.
 _BASELINE_KEYS = dict.fromkeys(("date", *METRICS))
 
+# What each id pattern asks for, said to people.
 _PATTERN_WORDS = {
     ID_PATTERN: ("an id of lowercase letters, digits and _", "mã gồm chữ thường, chữ số và _"),
     NAME_PATTERN: ("an id without ';' and without spaces at either end", "mã không chứa ';' và không có khoảng trắng ở hai đầu"),

@@ -325,6 +325,10 @@ def _calamine(call: Callable, *args: Any) -> tuple[Any, str | None]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
+# The sheets of the workbook form, folded as their names are matched.
+_KNOWN_SHEETS = (*(fold(t.sheet) for t in TABLES), CATALOG_SHEET)
+
+
 class _RowCells:
     """The cells of one row by key, located only when a diagnostic asks (most rows never do)."""
 
@@ -345,15 +349,14 @@ class _Reader:
         self.book, self.path, self.file, self.limits = book, path, path.name, limits
         self.builder = Builder()
         self.sheets: dict[str, str] = {}
-        known = [fold(t.sheet) for t in TABLES] + [CATALOG_SHEET]
         for name in book.sheet_names:
             folded = fold(name)
             if folded in self.sheets:
                 self.report("E101", Location(self.file, sheet=name), f"sheet '{name}' has the same name as '{self.sheets[folded]}'",
                             f"trang '{name}' trùng tên với trang '{self.sheets[folded]}'")
             self.sheets.setdefault(folded, name)
-            close = difflib.get_close_matches(folded, known, n=1, cutoff=0.8)
-            if folded not in known and close:
+            close = difflib.get_close_matches(folded, _KNOWN_SHEETS, n=1, cutoff=0.8)
+            if folded not in _KNOWN_SHEETS and close:
                 self.report("E104", Location(self.file, sheet=name), f"unknown sheet '{name}'; did you mean '{close[0]}'?",
                             f"trang tính không xác định '{name}'; có phải ý bạn là '{close[0]}'?")
 
@@ -363,9 +366,8 @@ class _Reader:
     def valueless(self, cells: list[tuple[str, str]]) -> None:
         """E102 for each cell of a catalogue sheet whose value the workbook does not hold: calamine reads it as
         empty, which would silently mean the default."""
-        tables = {fold(t.sheet) for t in TABLES} | {CATALOG_SHEET}
         for sheet, ref in cells:
-            if fold(sheet) in tables:
+            if fold(sheet) in _KNOWN_SHEETS:
                 self.report("E102", Location(self.file, sheet=sheet, cell=ref),
                             "the cell holds an Excel error (#N/A, #REF!...) or a formula whose value was never saved; "
                             "type the value, or open and save the workbook in Excel",

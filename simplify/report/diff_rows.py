@@ -8,7 +8,7 @@ layout. Money is whole dong; a delta carries its sign.
 from __future__ import annotations
 
 from ..diff import CatalogDiff, ProcedureChange
-from ..i18n import money, number, printable, t, whole
+from ..i18n import localised, money, number, printable, t, whole
 
 _WORDS = {
     "added": ("thêm", "added"),
@@ -97,8 +97,7 @@ def _plain(value, lang: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and not value.is_integer():  # every digit it has: 0.601 → 0.604 is a change
-        text = f"{value:,}"
-        return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+        return localised(f"{value:,}", lang)
     if isinstance(value, (int, float)):
         return number(value, lang)
     if isinstance(value, tuple):

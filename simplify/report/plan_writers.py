@@ -58,7 +58,7 @@ def render_table(plan: Plan, lang: str = "vi", width: int = 140) -> str:
     out = io.StringIO()
     console = text_console(out, width)
     title, header, rows = _rows(plan, lang)
-    console.print(titled_table(title, header, rows, right=(i for i in range(len(header)) if i not in _TEXT_COLUMNS)))
+    console.print(titled_table(title, header, rows, right=_figures(header)))
     console.print(_conclusion(plan, lang))
     return out.getvalue()
 
@@ -68,11 +68,12 @@ def render_markdown(plan: Plan, lang: str = "vi") -> str:
     from .markdown import table
 
     title, header, rows = _rows(plan, lang)
-    right = {i for i in range(len(header)) if i not in _TEXT_COLUMNS}
-    return f"## {title}\n\n{table(header, rows, right)}\n\n{_conclusion(plan, lang)}\n"
+    return f"## {title}\n\n{table(header, rows, _figures(header))}\n\n{_conclusion(plan, lang)}\n"
 
 
-_TEXT_COLUMNS = (1, 2)  # the rule and the measure; the rest are figures
+def _figures(header: list[str]) -> set[int]:
+    """The columns of figures, right-aligned: all but the rule and the measure."""
+    return set(range(len(header))) - {1, 2}
 
 
 def _rows(plan: Plan, lang: str) -> tuple[str, list[str], list[tuple[str, ...]]]:

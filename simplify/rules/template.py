@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import localised
 from .paths import Context, Getter, compile_path
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
@@ -61,9 +62,6 @@ def as_text(value: Any, lang: str) -> str:
     if isinstance(value, tuple):
         return ", ".join(as_text(v, lang) for v in value)
     if isinstance(value, float | int):
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-        return text.translate(_VI_DIGITS) if lang == "vi" else text
+        return localised(f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0"), lang)
     return str(value)
 
-
-_VI_DIGITS = str.maketrans({",": ".", ".": ","})
