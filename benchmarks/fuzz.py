@@ -3,13 +3,15 @@
 The suite runs a hundred or so derandomised cases per loader; this runs as
 many as asked, with fresh random seeds, round robin over three targets: the
 folder form of the mini catalogue (`folder`), the same catalogue as one YAML
-file (`file`) and as a workbook (`workbook`). Each case must load to a model
-or to located diagnostics within its time bound (tests/test_fuzz_yaml.py says
-exactly what is checked). Cases run in batches in a child process, so that a
+file (`file`) and as a workbook (`workbook`); and mutated files for the line
+reader of plain block YAML (`lines`). Each case must load to a model or to
+located diagnostics within its time bound (tests/test_fuzz_yaml.py says
+exactly what is checked); a `lines` case must read as libyaml reads it, or be
+left to libyaml (tests/test_yaml_block.py). Cases run in batches in a child process, so that a
 crash of the interpreter itself (a segmentation fault in a C library) is a
 finding like any other instead of the end of the run.
 
-Usage: python benchmarks/fuzz.py [--examples 5000] [--seconds 600] [--targets folder,file,workbook]
+Usage: python benchmarks/fuzz.py [--examples 5000] [--seconds 600] [--targets folder,file,workbook,lines]
                                  [--batch 100] [--seed N] [--findings DIR]
 
 Prints the cases run per target, the time, and each distinct finding (what
@@ -39,11 +41,13 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 import test_fuzz_workbook as fw  # noqa: E402
 import test_fuzz_yaml as fy  # noqa: E402
+import test_yaml_block as fl  # noqa: E402
 
 TARGETS = {
     "folder": (fy.folder_cases, fy.check_yaml_case),
     "file": (fy.single_file_cases, fy.check_yaml_case),
     "workbook": (fw.workbook_cases, fw.check_workbook_case),
+    "lines": (fl.mutated_texts, fl.same_as_libyaml),
 }
 
 
@@ -53,6 +57,10 @@ def save_case(target: str, case, folder: Path) -> Path:
     if target == "workbook":
         path = folder / fw.NAME
         path.write_bytes(case)
+        return path
+    if target == "lines":
+        path = folder / "case.yaml"
+        path.write_bytes(case.encode("utf-8", "surrogatepass"))
         return path
     root, _ = fy.materialise(case, folder)
     return root

@@ -40,7 +40,8 @@ from .build import VERBATIM_KEYS, Builder, check_unique_codes
 from .cache import cache_dir, pickled_tuple
 from .convert import CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, PROCEDURES, TABLES, Table, fold
 from .raw import CellList, CellMap, cell_list, cell_map
-from .yaml_reader import Limits, nfc
+from .yaml_reader import Limits
+from .yaml_values import nfc
 
 PACKED_FACTOR = 20      # the workbook file may be 20 x --max-file-size (200 MB by default)
 UNPACKED_FACTOR = 50    # and unpack to 50 x --max-file-size (500 MB; the 20,000-procedure workbook is 105 MB)

@@ -2,9 +2,8 @@
 
 Both readers (YAML and Excel) hand the builder the same shapes: a `RawMap`
 is a dict whose keys and values can be located, a `RawList` is a list whose
-items can be located. The YAML reader locates lazily through the parser's
-nodes (nothing is paid for locations until a diagnostic needs one); the Excel
-reader records the cell of every value.
+items can be located. The YAML readers record the line and column of every key,
+value and item; the Excel reader records the cell of every value.
 """
 
 from __future__ import annotations
@@ -45,42 +44,38 @@ class RawList(list):
 
 
 class YamlMap(RawMap):
-    __slots__ = ("node", "file")
+    """A mapping read from YAML: `marks` holds, for each key, (key line, key column, value line, value column)."""
+
+    __slots__ = ("file", "line", "col", "marks")
 
     def loc(self) -> Location:
-        m = self.node.start_mark
-        return Location(self.file, m.line + 1, m.column + 1)
+        return Location(self.file, self.line, self.col)
 
     def key_loc(self, key: str) -> Location:
-        for k, _ in self.node.value:
-            if k.value == key:
-                return Location(self.file, k.start_mark.line + 1, k.start_mark.column + 1)
-        return self.loc()
+        mark = self.marks.get(key)
+        return self.loc() if mark is None else Location(self.file, mark[0], mark[1])
 
     def value_loc(self, key: str) -> Location:
-        for k, v in self.node.value:
-            if k.value == key:
-                return Location(self.file, v.start_mark.line + 1, v.start_mark.column + 1)
-        return self.loc()
+        mark = self.marks.get(key)
+        return self.loc() if mark is None else Location(self.file, mark[2], mark[3])
 
     def named_loc(self, key: str) -> Location:
-        items = self.node.value
         # A block mapping starts at its first key: most records are written with their id first.
-        return self.loc() if not items or items[0][0].value == key else self.key_loc(key)
+        return self.loc() if next(iter(self.marks), key) == key else self.key_loc(key)
 
 
 class YamlList(RawList):
-    __slots__ = ("node", "file")
+    """A list read from YAML: `marks` holds (line, column) of each item."""
+
+    __slots__ = ("file", "line", "col", "marks")
 
     def loc(self) -> Location:
-        m = self.node.start_mark
-        return Location(self.file, m.line + 1, m.column + 1)
+        return Location(self.file, self.line, self.col)
 
     def item_loc(self, index: int) -> Location:
-        items = self.node.value
-        if 0 <= index < len(items):
-            m = items[index].start_mark
-            return Location(self.file, m.line + 1, m.column + 1)
+        marks = self.marks
+        if 0 <= index < len(marks):
+            return Location(self.file, *marks[index])
         return self.loc()
 
 

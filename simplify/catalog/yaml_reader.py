@@ -1,17 +1,16 @@
 """Read one YAML file into raw records, safely and with locations.
 
-The text is composed into nodes by libyaml (PyYAML's C parser, safe tags
+A plain block file (most of a catalogue) is read line by line (`yaml_block`);
+any other is composed into nodes by libyaml (PyYAML's C parser, safe tags
 only) and the nodes are turned into `YamlMap`/`YamlList`/scalars here, in one
-pass; the nodes stay attached so that a diagnostic can find the line of any
-key or value without a second parse. Aliases are counted as they expand, so
-an alias bomb is refused after a bounded amount of work.
+pass, with the line and column of every key, value and item. Aliases are
+counted as they expand, so an alias bomb is refused after a bounded amount of
+work.
 """
 
 from __future__ import annotations
 
 import operator
-import sys
-import unicodedata
 from dataclasses import dataclass, replace
 
 import yaml
@@ -19,40 +18,16 @@ import yaml
 from ..diagnostics import Diagnostic, diag
 from ..model import Location
 from .raw import YamlList, YamlMap
+from .yaml_block import read_block_yaml
 
-try:  # libyaml is several times faster; the pure parser is the safe fallback
-    from yaml import CSafeLoader as _SafeLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MERGE = "tag:yaml.org,2002:merge"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-
-# The safe resolver only ever types a plain scalar whose first character one
-# of its patterns starts with; every other scalar is a string. Answering those
-# directly keeps PyYAML's exact typing while skipping its regular expressions
-# for the names and texts that make up most of a catalogue.
-_TYPED_FIRST = frozenset(k for k in _SafeLoader.yaml_implicit_resolvers if k)
-
-
-_LETTER_FIRST = frozenset(c for c in _TYPED_FIRST if c.isalpha())
-_BOOL_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
-_NULL_WORDS = frozenset(("null", "Null", "NULL"))
-
+from .yaml_values import MAP, MERGE, SEQ, STR, UNSUPPORTED, SafeLoader, duplicate_key, nfc, plain_tag, typed
 
 class _TooDeep(Exception):
     def __init__(self, mark):
         self.mark = mark
 
 
-class _Loader(_SafeLoader):
+class _Loader(SafeLoader):
     max_depth = 64
 
     # The composer calls these two around every node, for path resolvers, which the safe loader has none
@@ -62,17 +37,11 @@ class _Loader(_SafeLoader):
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and value:
-            if not implicit[0]:
-                return _STR
-            first = value[0]
-            if first in _LETTER_FIRST:  # only YAML 1.1 booleans and nulls start with a letter
-                return _BOOL if value in _BOOL_WORDS else _NULL if value in _NULL_WORDS else _STR
-            if first not in _TYPED_FIRST:
-                return _STR
-        elif kind is yaml.MappingNode:  # the safe loader has no path resolvers that could say otherwise
-            return _MAP
-        elif kind is yaml.SequenceNode:
-            return _SEQ
+            return plain_tag(value) if implicit[0] else STR
+        if kind is yaml.MappingNode:  # the safe loader has no path resolvers that could say otherwise
+            return MAP
+        if kind is yaml.SequenceNode:
+            return SEQ
         return super().resolve(kind, value, implicit)
 
 
@@ -98,9 +67,6 @@ GUARD_FROM = 5_000
 
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:omap"}
 
-_constructor = yaml.constructor.SafeConstructor()
-
-
 # Both composing (in C) and converting (in Python) recurse once per level; past
 # this, --max-depth is not honoured, so that no file can exhaust either stack.
 MAX_DEPTH_CEILING = 400
@@ -119,16 +85,6 @@ class Limits:
 class _Refused(Exception):
     def __init__(self, diagnostic: Diagnostic):
         self.diagnostic = diagnostic
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC, cheaply for the ASCII majority, interned.
-
-    A national catalogue repeats the same ids, names and agencies hundreds of
-    thousands of times: one string each keeps the model small in memory and
-    in the parse cache, which stores a repeated object once.
-    """
-    return sys.intern(text if text.isascii() else unicodedata.normalize("NFC", text))
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
@@ -164,6 +120,12 @@ def read_yaml(data: bytes, file: str, limits: Limits = Limits()) -> tuple[object
         return None, [problem]
     if limits.max_depth > MAX_DEPTH_CEILING:
         limits = replace(limits, max_depth=MAX_DEPTH_CEILING)
+    plain = read_block_yaml(text, file, limits.max_depth)
+    return plain if plain is not None else read_with_libyaml(text, file, limits)
+
+
+def read_with_libyaml(text: str, file: str, limits: Limits) -> tuple[object, list[Diagnostic]]:
+    """Any YAML text, through libyaml: what `read_yaml` does with a file the line reader leaves to it."""
     loader = (_DepthGuardLoader if len(text) > GUARD_FROM else _Loader)(text)
     loader.max_depth = limits.max_depth
     try:
@@ -241,37 +203,38 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int], pro
     # its own, counted against the same budget (the call still refuses it once the budget is spent).
     inner_ok = depth < limits.max_depth
     if isinstance(node, yaml.SequenceNode):
-        out = YamlList()
+        out = _new_list(node, file)
+        marks = out.marks
         for item in node.value:
-            if inner_ok and item.tag == _STR and budget[0] > 0 and type(item) is yaml.ScalarNode:
+            if inner_ok and item.tag == STR and budget[0] > 0 and type(item) is yaml.ScalarNode:
                 budget[0] -= 1
                 out.append(nfc(item.value))
             else:
                 out.append(_convert(item, file, depth + 1, limits, budget, problems))
-        out.node = node
-        out.file = file
+            mark = item.start_mark
+            marks.append((mark.line + 1, mark.column + 1))
         return out
-    mapping = YamlMap()
-    mapping.node = node
-    mapping.file = file
+    mapping = _new_map(node, file)
+    marks = mapping.marks
     merged: list[tuple] = []
     for key_node, value_node in node.value:
-        if key_node.tag == _MERGE:
+        if key_node.tag == MERGE:
             merged.append(value_node)
             continue
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(diag("E102", _loc(key_node, file), "a key must be plain text", "khóa phải là văn bản"))
         key = key_node.value
         if key in mapping:  # said, and the first value kept, so that the rest of the file is still checked
-            problems.append(diag("E105", _loc(key_node, file), f"key '{key}' appears twice in the same mapping",
-                                 f"khóa '{key}' xuất hiện hai lần trong cùng một ánh xạ"))
+            problems.append(duplicate_key(key, _loc(key_node, file)))
             continue
-        if inner_ok and value_node.tag == _STR and budget[0] > 0 and type(value_node) is yaml.ScalarNode:
+        if inner_ok and value_node.tag == STR and budget[0] > 0 and type(value_node) is yaml.ScalarNode:
             budget[0] -= 1
             mapping[key] = nfc(value_node.value)
         else:
             mapping[key] = _convert(value_node, file, depth + 1, limits, budget, problems)
-    for source in merged:  # YAML merge keys: explicit keys win over merged ones
+        k, v = key_node.start_mark, value_node.start_mark
+        marks[key] = (k.line + 1, k.column + 1, v.line + 1, v.column + 1)
+    for source in merged:  # YAML merge keys: explicit keys win over merged ones (located at the mapping)
         sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
         for item in sources:
             value = _convert(item, file, depth + 1, limits, budget, problems)
@@ -281,28 +244,23 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int], pro
     return mapping
 
 
+def _new_map(node, file: str) -> YamlMap:
+    mapping = YamlMap()
+    mapping.file, mapping.line, mapping.col, mapping.marks = file, node.start_mark.line + 1, node.start_mark.column + 1, {}
+    return mapping
+
+
+def _new_list(node, file: str) -> YamlList:
+    out = YamlList()
+    out.file, out.line, out.col, out.marks = file, node.start_mark.line + 1, node.start_mark.column + 1, []
+    return out
+
+
 def _scalar(node, file: str):
-    tag, value = node.tag, node.value
-    if tag == _STR:
-        return nfc(value)
-    if tag == _NULL:
-        return None
-    if tag == _BOOL:
-        return value.lower() in ("yes", "true", "on", "y")
-    if tag == _INT or tag == _FLOAT:
-        try:
-            return int(value) if tag == _INT else float(value)
-        except ValueError:
-            pass
-        if ":" in value:  # YAML 1.1 reads 1:30 as 90 (base 60): hours written so are text, which the builder refuses
-            return nfc(value)
-        try:  # the YAML 1.1 spellings: 0x1F, 1_000, .inf
-            return _constructor.construct_yaml_int(node) if tag == _INT else _constructor.construct_yaml_float(node)
-        except ValueError:  # `!!int abc`, `0x_`, more digits than Python converts: the builder says what it wanted
-            return value
-    if tag == _TIMESTAMP:
-        return value  # dates stay as written: they are labels here, not arithmetic
-    raise _Refused(_unsupported_tag(node, file))
+    value = typed(node.tag, node.value)
+    if value is UNSUPPORTED:
+        raise _Refused(_unsupported_tag(node, file))
+    return value
 
 
 def _unsupported_tag(node, file: str) -> Diagnostic:
