@@ -26,10 +26,11 @@ from .yaml_values import (BOOL_WORDS, LETTER_FIRST, NULL_WORDS, STR, TYPED_FIRST
 # Everything YAML prints, without tabs, carriage returns and the line breaks of YAML 1.1 (NEL, LS, PS) and the
 # byte order mark, which only libyaml should weigh.
 _NOT_PLAIN_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-# One line: (indent, an item's dash, a key, the colon and the spaces after it, the value without a trailing space);
+# One line: (indent, an item's dash, a key (libyaml takes none longer without a `?`), the colon and the spaces
+# after it, the value without a trailing space);
 # a comment, or a line with nothing, gives empty parts. A value still holds its comment: only its kind says
 # whether `#` starts one.
-_ROW = re.compile(r"^( *)(?:(-(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_.-]*)(:(?: +|$)))?(?:([^#\n ](?:[^\n]*[^\n ])?)|#[^\n]*)?) *$",
+_ROW = re.compile(r"^( *)(?:(-(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_.-]{0,1023})(:(?: +|$)))?(?:([^#\n ](?:[^\n]*[^\n ])?)|#[^\n]*)?) *$",
                   re.M)
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?: +#.*)?")
 _DOUBLE = re.compile(r'"([^"\\]*)"(?: +#.*)?')
@@ -39,6 +40,11 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # A value that starts with none of these, and is none of YAML 1.1's yes/no/null words, is text.
 _NOT_TEXT_FIRST = _INDICATORS | TYPED_FIRST - LETTER_FIRST
 _NOT_TEXT = BOOL_WORDS | NULL_WORDS
+# The value of each scalar text seen, in this process: a national catalogue writes the same few thousand
+# values (1, true, 0.25, agency, a step's name) hundreds of thousands of times. Bounded, against hostile files.
+_SCALARS: dict[str, object] = {}
+_REMEMBERED = 200_000
+_UNSEEN = object()
 # Two Python calls a level: deeper files (no catalogue has one) are left to libyaml's reader and its guards.
 _DEEPEST = 100
 
@@ -106,23 +112,22 @@ class _Reader:
                     out.append(self.block(column, depth + 1))
                     i = self.i
                 else:
-                    out.append(self.inline(value, n, column, depth + 1))
+                    known = _SCALARS.get(value, _UNSEEN)
+                    out.append(self.inline(value, n, column, depth + 1) if known is _UNSEEN else known)
                     i += 1
                 marks.append((n, column + 1))
                 continue
-            if dash or not key or len(key) > 1024:  # libyaml takes no longer key without a `?`
+            if dash or not key:
                 raise _NotPlain
             i += 1
-            said = len(problems)
+            said = None
             if value:
                 column = indent + len(key) + len(colon)
-                if (value[0] not in _NOT_TEXT_FIRST and value not in _NOT_TEXT and " #" not in value
-                        and ": " not in value and value[-1] != ":"):
-                    value = nfc(value)
-                else:
-                    value = self.inline(value, n, column, depth + 1)
+                known = _SCALARS.get(value, _UNSEEN)
+                value = self.inline(value, n, column, depth + 1) if known is _UNSEEN else known
                 mark = (n, indent + 1, n, column + 1)
             elif i < count and (lines[i][1] > indent or (lines[i][1] == indent and lines[i][2])):
+                said = len(problems)
                 self.i = i
                 value = self.block(lines[i][1], depth + 1)
                 i = self.i
@@ -131,7 +136,8 @@ class _Reader:
                 value = None
                 mark = (n, indent + 1, n, indent + len(key) + 2)
             if key in out:  # said, and the first value kept (nothing said inside the second), as libyaml's reader does
-                del problems[said:]
+                if said is not None:
+                    del problems[said:]
                 problems.append(duplicate_key(key, Location(file, n, indent + 1)))
                 continue
             out[key] = value
@@ -141,20 +147,12 @@ class _Reader:
 
     def inline(self, text: str, n: int, column: int, depth: int):
         """The value written on one line from `column` (0-based) on."""
-        if depth >= self.max_depth:
-            raise _NotPlain
-        first = text[0]
-        if first == "'" or first == '"':
-            quoted = (_SINGLE if first == "'" else _DOUBLE).fullmatch(text)
-            if quoted is None:
-                raise _NotPlain
-            return nfc(quoted.group(1).replace("''", "'") if first == "'" else quoted.group(1))
-        if first == "[":
+        if text[0] == "[":
             return self.flow(text, n, column, depth)
-        comment = text.find(" #")
-        if comment >= 0:
-            text = text[:comment].rstrip(" ")
-        return _plain(text)
+        value = _scalar(text)
+        if len(_SCALARS) < _REMEMBERED:
+            _SCALARS[text] = value
+        return value
 
     def flow(self, text: str, n: int, column: int, depth: int) -> YamlList:
         found = _FLOW.fullmatch(text)
@@ -179,6 +177,23 @@ def _placed(out, marks, file: str, line: int, column: int):
     """`out`, read at `line` from `column` (0-based) on, with the marks of its parts."""
     out.marks, out.file, out.line, out.col = marks, file, line, column + 1
     return out
+
+
+def _scalar(text: str):
+    """The value of a one-line scalar, typed as PyYAML types it."""
+    first = text[0]
+    if first == "'" or first == '"':
+        quoted = (_SINGLE if first == "'" else _DOUBLE).fullmatch(text)
+        if quoted is None:
+            raise _NotPlain
+        return nfc(quoted.group(1).replace("''", "'") if first == "'" else quoted.group(1))
+    if first not in _NOT_TEXT_FIRST and text not in _NOT_TEXT and " #" not in text and ": " not in text \
+            and text[-1] != ":":
+        return nfc(text)
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment].rstrip(" ")
+    return _plain(text)
 
 
 def _plain(text: str):
