@@ -87,19 +87,23 @@ class Builder:
                         f"{_WHAT_VI.get(what, what)} phải là một ánh xạ khóa: giá trị")
             return {}, False
         spec = fields_of(cls)
-        accept = _ACCEPT.get((cls, raw.lenient)) or _acceptors(cls, raw.lenient)
+        lenient = raw.lenient
+        accept = _ACCEPT.get((cls, lenient)) or _acceptors(cls, lenient)
         values: dict[str, Any] = {}
         for key, value in raw.items():
+            take = accept.get(key)  # most values pass their field's quick check
+            if take is not None and value is not None and not (lenient and value == ""):
+                converted = take(value)
+                if converted is not _INVALID:
+                    values[key] = converted
+                    continue
             f = spec.get(key)
             if f is None:
                 self.unknown_key(raw, key, spec)
                 continue
-            if value is None or (raw.lenient and value == ""):
+            if value is None or (lenient and value == ""):
                 continue
-            take = accept.get(key)
-            converted = take(value) if take is not None else _INVALID
-            if converted is _INVALID:
-                converted = self.convert(f, value, raw, key)
+            converted = self.convert(f, value, raw, key)
             if converted is not _INVALID:
                 values[key] = converted
         complete = True
@@ -406,26 +410,27 @@ class Builder:
     def _check_references(self, p: Procedure) -> None:
         step_ids = {s.id for s in p.steps}
         for d in p.documents:
-            self._check_evidence(d.evidence, self.where(d, "evidence"), p.code)
+            if d.evidence not in self.evidence:
+                self._unknown_evidence(d.evidence, self.where(d, "evidence"), p.code)
             if d.step is not None and d.step not in step_ids:
                 self.report("E106", self.where(d, "step"), f"document '{d.evidence}' is handed in at unknown step '{d.step}'",
                             f"giấy tờ '{d.evidence}' được nộp ở bước không tồn tại '{d.step}'")
         for o in p.outputs:
-            self._check_evidence(o.evidence, self.where(o, "evidence"), p.code)
+            if o.evidence not in self.evidence:
+                self._unknown_evidence(o.evidence, self.where(o, "evidence"), p.code)
         for w in p.waivers:
-            if w.evidence is not None:
-                self._check_evidence(w.evidence, self.where(w, "evidence"), p.code)
+            if w.evidence is not None and w.evidence not in self.evidence:
+                self._unknown_evidence(w.evidence, self.where(w, "evidence"), p.code)
             if w.step is not None and w.step not in step_ids:
                 self.report("E106", self.where(w, "step"), f"waiver names unknown step '{w.step}'",
                             f"miễn trừ nêu bước không tồn tại '{w.step}'")
 
-    def _check_evidence(self, evidence: str, where: Location, code: str) -> None:
-        if evidence not in self.evidence:
-            close = difflib.get_close_matches(evidence, list(self.evidence), n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            hint_vi = f"; có phải ý bạn là '{close[0]}'?" if close else ""
-            self.report("E106", where, f"{code} names unknown evidence type '{evidence}'{hint}",
-                        f"{code} nêu loại giấy tờ không tồn tại '{evidence}'{hint_vi}")
+    def _unknown_evidence(self, evidence: str, where: Location, code: str) -> None:
+        close = difflib.get_close_matches(evidence, list(self.evidence), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint_vi = f"; có phải ý bạn là '{close[0]}'?" if close else ""
+        self.report("E106", where, f"{code} names unknown evidence type '{evidence}'{hint}",
+                    f"{code} nêu loại giấy tờ không tồn tại '{evidence}'{hint_vi}")
 
 
 # Most values of a national catalogue are already what their field wants: a text, a number in range,
