@@ -57,8 +57,29 @@ def unreachable(steps: tuple[Step, ...], also_from: frozenset[str] = frozenset()
 
 
 def elapsed_days(steps: tuple[Step, ...]) -> float:
-    """The longest path of `days` through the step graph (agency and applicant steps)."""
-    path = critical_path(steps)
+    """The longest path of `days` through the step graph (agency and applicant steps): the sum of the days of
+    `critical_path`'s steps."""
+    # Most procedures list each step after those it waits for: one pass in list order then adds the same days
+    # in the same order as the path does, without making the path.
+    ids = {s.id for s in steps}
+    best: dict[str, float] = {}
+    for s in steps:
+        if s.id in best:
+            return _days_on(critical_path(steps), steps)
+        longest = None
+        for before in s.after or ():
+            days = best.get(before)
+            if days is None:
+                if before in ids:  # waits for a step listed later (or for itself): the general way
+                    return _days_on(critical_path(steps), steps)
+            elif longest is None or days > longest:
+                longest = days
+        best[s.id] = s.days + (longest if longest is not None else 0.0)
+    waited_for = {before for s in steps for before in s.after or ()}
+    return float(max((days for i, days in best.items() if i not in waited_for), default=0))
+
+
+def _days_on(path: list[str], steps: tuple[Step, ...]) -> float:
     by_id = {s.id: s for s in steps}
     return float(sum(by_id[i].days for i in path))
 

@@ -12,6 +12,8 @@ import sys
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from simplify.catalog.loader import require_catalog
@@ -21,7 +23,7 @@ from simplify.graph import focus_codes, network_diagram, procedure_diagram
 from simplify.model import Document, Procedure, Step
 from simplify.options import DEFAULT_CATALOG
 from simplify.report import dot, graphml, mermaid, nodelink
-from simplify.steps import critical_path
+from simplify.steps import critical_path, elapsed_days
 
 from conftest import DATA, MINI, REPO
 
@@ -350,3 +352,30 @@ def test_cli_usage_errors_exit_2_without_a_traceback(args, message):
     assert run.returncode == 2
     assert message in " ".join(run.stderr.split())
     assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+# --- elapsed days: the quick pass in list order against the critical path's days ---------------------
+
+_IDS = ("a", "b", "c", "d", "e", "f")
+_DAYS = st.sampled_from([0.0, 0.1, 0.2, 0.3, 1.0, 1 / 3, 2.5, 7.0, 1e-9, 1e9])
+
+
+@st.composite
+def step_lists(draw) -> tuple[Step, ...]:
+    """Up to six steps, some waiting for earlier, later, unknown or the same steps, ids sometimes repeated."""
+    count = draw(st.integers(0, 6))
+    ids = [draw(st.sampled_from(_IDS)) if draw(st.integers(0, 9)) == 0 else _IDS[i] for i in range(count)]
+    steps = []
+    for i, step_id in enumerate(ids):
+        after = draw(st.one_of(st.none(), st.lists(st.sampled_from(list(_IDS) + ["x"]), max_size=3).map(tuple),
+                               st.just(tuple(ids[max(0, i - 2):i]))))
+        steps.append(Step(id=step_id, days=draw(_DAYS), after=after))
+    return tuple(steps)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(step_lists())
+def test_elapsed_days_are_the_days_of_the_critical_path_to_the_last_bit(steps):
+    by_id = {s.id: s for s in steps}
+    on_path = float(sum(by_id[i].days for i in critical_path(steps)))
+    assert repr(elapsed_days(steps)) == repr(on_path)
