@@ -18,7 +18,7 @@ from ..diagnostics import InputError, diag
 from ..measures import (OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, occurrence,
                         resolves_defaults)
 from ..metrics import metric_row, metrics_of
-from ..model import Catalog, Location, Procedure, Step, evolve, resolve_procedure
+from ..model import Catalog, Location, Procedure, Step, evolve, maker, resolve_procedure
 from ..network import links
 from ..parallel import split_map
 from .finding import Finding, Part
@@ -179,9 +179,15 @@ def _contexts(env: Env, p: Procedure, target: str, evidence: dict, databases: di
             e = evidence.get(d.evidence)
             db = databases.get(e.held_in) if e is not None and e.held_in else None
             nth = seen[d.evidence] = seen.get(d.evidence, 0) + 1
-            yield Context(env, p, step=steps.get(d.step), document=d, evidence=e, database=db,
-                          duplicate=nth > 1, self_issued=d.evidence in issued,
-                          occurrence=nth if asked[d.evidence] > 1 else None)
+            # env, procedure, step, document, evidence, database, fee, duplicate, self_issued, occurrence
+            yield _context(env, p, steps.get(d.step), d, e, db, None, nth > 1, d.evidence in issued,
+                           nth if asked[d.evidence] > 1 else None)
+
+
+# Contexts and findings are made by the hundred thousand: with their fields in order, through `model.maker`, which
+# sets the slots directly, at 0.5 us each instead of the frozen __init__'s 1.3 to 1.7 us.
+_context = maker(Context)
+_finding_of = maker(Finding)
 
 
 def _finding(rule: Rule, ctx: Context, pricer: _Pricer) -> Finding:
@@ -191,14 +197,12 @@ def _finding(rule: Rule, ctx: Context, pricer: _Pricer) -> Finding:
     fee = ctx.fee.name if rule.target == "fee" else None
     measure = _suggested(rule, ctx)
     vi, en = rule.templates
-    return Finding(
-        rule=rule.code, name=rule.name, severity=rule.severity, procedure=p.code,
-        step=step, evidence=evidence, fee=fee,
-        message_vi=vi.render(ctx, "vi"), message_en=en.render(ctx, "en"),
-        annual_saving=pricer.saving(measure),
-        waived=bool(p.waivers) and _waived(p, rule.code, evidence, ctx.step),
-        location=getattr(ctx, rule.target).location,  # the procedure, step, document or fee the rule is on
-        measure=measure,
+    # Finding's fields in order: rule, name, severity, procedure, step, evidence, fee, message_vi, message_en,
+    # annual_saving, waived, location (of the procedure, step, document or fee the rule is on), measure
+    return _finding_of(
+        rule.code, rule.name, rule.severity, p.code, step, evidence, fee, vi.render(ctx, "vi"), en.render(ctx, "en"),
+        pricer.saving(measure), bool(p.waivers) and _waived(p, rule.code, evidence, ctx.step),
+        getattr(ctx, rule.target).location, measure,
     )
 
 
