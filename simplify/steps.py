@@ -41,12 +41,30 @@ def topological_order(steps: tuple[Step, ...]) -> list[str] | None:
     return order if len(order) == len(indegree) else None
 
 
+def in_list_order(steps: tuple[Step, ...]) -> bool:
+    """Whether each step waits only for steps listed before it (as the default `after` has it): then the
+    graph has no cycle, and what reaches a step is known when it is reached in the list."""
+    seen: set[str] = set()
+    for s in steps:
+        for before in s.after or ():
+            if before not in seen:
+                return False
+        seen.add(s.id)
+    return True
+
+
 def unreachable(steps: tuple[Step, ...], also_from: frozenset[str] = frozenset()) -> list[str]:
     """Ids of the steps no path from the first step (or from a step of `also_from`) reaches, in list order."""
     if not steps:
         return []
+    ids = {s.id for s in steps}
+    seen = {steps[0].id, *(i for i in also_from if i in ids)}
+    if in_list_order(steps):  # most procedures: one pass
+        for s in steps:
+            if s.id not in seen and any(before in seen for before in s.after or ()):
+                seen.add(s.id)
+        return [s.id for s in steps if s.id not in seen]
     succ = successors(steps)
-    seen = {steps[0].id, *(i for i in also_from if i in succ)}
     stack = list(seen)
     while stack:
         for t in succ[stack.pop()]:

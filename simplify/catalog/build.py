@@ -392,7 +392,7 @@ class Builder:
         # The graph of the steps as far as it is known (each id once, known edges only) is checked too.
         steps = tuple(ids.values())
         in_cycle: set[str] = set()
-        if step_graph.topological_order(steps) is None:
+        if not step_graph.in_list_order(steps) and step_graph.topological_order(steps) is None:
             from ..graph import describe_cycle  # networkx only once a problem is found
 
             cycle = describe_cycle(p)
