@@ -364,25 +364,38 @@ def first_applicant_step(steps: tuple[Step, ...]) -> str | None:
 
 def resolve_procedure(p: Procedure, evidence: dict[str, EvidenceType]) -> Procedure:
     """Apply every default of the spec that depends on other values."""
-    steps = tuple(
-        s if s.after is not None and s.name is not None
-        else evolve(
-            s,
-            after=s.after if s.after is not None else ((p.steps[i - 1].id,) if i else ()),
-            name=s.name if s.name is not None else s.id,
-        )
-        for i, s in enumerate(p.steps)
-    )
+    steps = []
+    for s in p.steps:
+        missing = step_defaults(s.after, s.name, s.id, steps[-1].id if steps else None)
+        steps.append(evolve(s, **missing) if missing else s)
     first = first_applicant_step(steps)
-    documents = tuple(
-        d if d.original is not None and d.step is not None and d.name is not None
-        else evolve(
-            d,
-            original=d.original if d.original is not None else (1 if d.copies == 0 else 0),
-            step=d.step if d.step is not None else first,
-            name=d.name if d.name is not None else (evidence[d.evidence].name if d.evidence in evidence else d.evidence),
-        )
-        for d in p.documents
-    )
+    documents = []
+    for d in p.documents:
+        missing = document_defaults(d.original, d.step, d.name, d.copies, d.evidence, first, evidence)
+        documents.append(evolve(d, **missing) if missing else d)
     subject = p.subject or ("agency" if p.kind == "internal" else "citizen")
-    return evolve(p, steps=steps, documents=documents, subject=subject)
+    return evolve(p, steps=tuple(steps), documents=tuple(documents), subject=subject)
+
+
+def step_defaults(after: tuple[str, ...] | None, name: str | None, step_id: str, previous: str | None) -> dict[str, Any]:
+    """The values a step without them takes by default: after the step before it (`previous`), named by its id."""
+    missing: dict[str, Any] = {}
+    if after is None:
+        missing["after"] = (previous,) if previous is not None else ()
+    if name is None:
+        missing["name"] = step_id
+    return missing
+
+
+def document_defaults(original: int | None, step: str | None, name: str | None, copies: int, evidence_id: str,
+                      first_step: str | None, evidence: dict[str, EvidenceType]) -> dict[str, Any]:
+    """The values a document without them takes by default: one original when no copy is asked, handed in
+    at the first applicant step, named as its evidence type."""
+    missing: dict[str, Any] = {}
+    if original is None:
+        missing["original"] = 1 if copies == 0 else 0
+    if step is None:
+        missing["step"] = first_step
+    if name is None:
+        missing["name"] = evidence[evidence_id].name if evidence_id in evidence else evidence_id
+    return missing

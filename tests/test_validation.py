@@ -361,3 +361,42 @@ def test_an_empty_text_is_no_answer_to_yes_or_no(catalog_dir):
     """A workbook's empty cell means the default; YAML's "" for a yes/no key is no silent false either."""
     _, diags = load_catalog(catalog_dir({"a.yaml": GOOD + "online_eligible: ''\nessential: ' '\n"}))
     assert [(d.code, d.location.line) for d in diags] == [("E102", 9), ("E102", 10)]
+
+
+STEPS_YAML = """\
+steps:
+  - id: prepare
+    actor: agency
+  - id: submit
+  - id: check
+    actor: agency
+    name: Kiểm tra
+"""
+DOCUMENTS_YAML = """\
+documents:
+  - evidence: to_khai
+  - evidence: cccd
+    copies: 1
+  - evidence: giay_khai_sinh
+    original: 2
+    step: check
+    name: Bản chính giấy khai sinh
+"""
+
+
+@pytest.mark.parametrize("order", ["steps first", "documents first"])
+def test_defaults_that_depend_on_other_values_are_the_same_whatever_the_order_of_keys(catalog_dir, order):
+    """Steps and documents get their dependent defaults (after, name, original, step) as the spec says, whether
+    the builder makes them with the defaults (steps written first) or resolves them afterwards."""
+    parts = (STEPS_YAML, DOCUMENTS_YAML) if order == "steps first" else (DOCUMENTS_YAML, STEPS_YAML)
+    root = catalog_dir({"p.yaml": 'code: "1.1"\nname: Thủ tục\n' + "".join(parts)})
+    catalog, diags = load_catalog(root)
+    assert [d for d in diags if d.severity == "error"] == []
+    p = catalog.procedures[0]
+    assert [(s.id, s.name, s.after) for s in p.steps] == [
+        ("prepare", "prepare", ()), ("submit", "submit", ("prepare",)), ("check", "Kiểm tra", ("submit",))]
+    assert [(d.evidence, d.name, d.original, d.copies, d.step) for d in p.documents] == [
+        ("to_khai", "Tờ khai", 1, 0, "submit"),
+        ("cccd", "Căn cước công dân", 0, 1, "submit"),
+        ("giay_khai_sinh", "Bản chính giấy khai sinh", 2, 0, "check"),
+    ]

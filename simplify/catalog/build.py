@@ -19,8 +19,8 @@ from typing import Any
 from ..diagnostics import Diagnostic, diag
 from ..model import (
     BOOL, DATE, ID_PATTERN, INT, LEGAL, NAME_PATTERN, NUMBER, SHARE, STR, STRLIST,
-    NOWHERE, CatalogInfo, Database, EvidenceType, LegalRef, Location, Procedure, Step,
-    format_fields, resolve_procedure,
+    NOWHERE, CatalogInfo, Database, Document, EvidenceType, LegalRef, Location, Procedure, Step,
+    document_defaults, first_applicant_step, format_fields, resolve_procedure, step_defaults,
 )
 from .. import steps as step_graph
 from ..metrics import METRICS, SHARE_METRICS
@@ -68,6 +68,8 @@ class Builder:
         # Raw record of each object built since the last procedure, so that a
         # reference problem found on the model points at the offending value.
         self._raw_of: dict[int, RawMap] = {}
+        # The first applicant step of the procedure being built, once its steps are (a document's default step).
+        self._first_step: str | None | object = _UNKNOWN
 
     def report(self, code: str, where: Location, en: str, vi: str) -> None:
         self.diagnostics.append(diag(code, where, en, vi))
@@ -210,13 +212,18 @@ class Builder:
         if not isinstance(value, list):
             self._wrong(lambda: raw.value_loc(key), key, value, "a list", "một danh sách")
             return ()
-        built = []
+        fill = _FILLS.get(cls)
+        built: list = []
         for i, item in enumerate(value):
             # Records locate themselves (`where` is only read for an item that is not one).
             where = NOWHERE if isinstance(item, RawMap) else _item_where(value, i, lambda: raw.value_loc(key))()
-            obj = self.record(cls, item, where, f"{key}[{i + 1}]")
-            if obj is not None:
-                built.append(obj)
+            values, complete = self.values(cls, item, where, f"{key}[{i + 1}]")
+            if complete:
+                if fill is not None:
+                    values.update(fill(self, values, built))
+                built.append(self.made(cls, values, item))
+        if cls is Step:
+            self._first_step = first_applicant_step(built)
         return tuple(built)
 
     def _strlist(self, f: Any, value: Any, raw: RawMap, key: str, where: Callable[[], Location]) -> Any:
@@ -339,6 +346,7 @@ class Builder:
         are still checked, so that every problem of the file is said at once.
         """
         self._raw_of.clear()
+        self._first_step = _UNKNOWN
         values, complete = self.values(Procedure, raw, where, "procedure")
         if not isinstance(raw, RawMap):
             return None
@@ -463,6 +471,27 @@ def _acceptors(cls: type, lenient: bool) -> dict[str, Callable[[Any], Any]]:
             found[name] = _yes_or_no
     _ACCEPT[cls, lenient] = found
     return found
+
+
+# A procedure's steps and documents are made with the defaults that `resolve_procedure` would give them, where the
+# builder knows them already, so that most are made once; it still resolves whatever was not.
+_UNKNOWN = object()
+
+
+def _step_fill(builder: Builder, values: dict[str, Any], built: list) -> dict[str, Any]:
+    return step_defaults(values.get("after"), values.get("name"), values["id"], built[-1].id if built else None)
+
+
+def _document_fill(builder: Builder, values: dict[str, Any], built: list) -> dict[str, Any]:
+    first = builder._first_step
+    if first is _UNKNOWN:  # documents written before the steps
+        return {}
+    return document_defaults(values.get("original"), values.get("step"), values.get("name"),
+                             values.get("copies", _NO_COPIES), values["evidence"], first, builder.evidence)
+
+
+_NO_COPIES = fields_of(Document)["copies"].default
+_FILLS: dict[type, Callable[[Builder, dict[str, Any], list], dict[str, Any]]] = {Step: _step_fill, Document: _document_fill}
 
 
 def _int(v: Any) -> Any:
