@@ -63,15 +63,22 @@ def unreachable(steps: tuple[Step, ...], also_from: frozenset[str] = frozenset()
         for s in steps:
             if s.id not in seen and any(before in seen for before in s.after or ()):
                 seen.add(s.id)
-        return [s.id for s in steps if s.id not in seen]
+    else:
+        seen = reached(steps, seen)
+    return [s.id for s in steps if s.id not in seen]
+
+
+def reached(steps: tuple[Step, ...], roots: set[str]) -> set[str]:
+    """The ids of the steps a path from `roots` (ids of steps) reaches, the roots included, by a search."""
     succ = successors(steps)
+    seen = set(roots)
     stack = list(seen)
     while stack:
         for t in succ[stack.pop()]:
             if t not in seen:
                 seen.add(t)
                 stack.append(t)
-    return [s.id for s in steps if s.id not in seen]
+    return seen
 
 
 def elapsed_days(steps: tuple[Step, ...]) -> float:

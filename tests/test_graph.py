@@ -23,7 +23,7 @@ from simplify.graph import focus_codes, network_diagram, procedure_diagram
 from simplify.model import Document, Procedure, Step
 from simplify.options import DEFAULT_CATALOG
 from simplify.report import dot, graphml, mermaid, nodelink
-from simplify.steps import critical_path, elapsed_days, in_list_order, successors, topological_order, unreachable
+from simplify.steps import critical_path, elapsed_days, in_list_order, reached, topological_order, unreachable
 
 from conftest import DATA, MINI, REPO
 
@@ -381,18 +381,6 @@ def test_elapsed_days_are_the_days_of_the_critical_path_to_the_last_bit(steps):
     assert repr(elapsed_days(steps)) == repr(on_path)
 
 
-def _reached_by_search(steps: tuple[Step, ...], also_from: frozenset[str]) -> list[str]:
-    succ = successors(steps)
-    seen = {steps[0].id, *(i for i in also_from if i in succ)}
-    stack = list(seen)
-    while stack:
-        for t in succ[stack.pop()]:
-            if t not in seen:
-                seen.add(t)
-                stack.append(t)
-    return [s.id for s in steps if s.id not in seen]
-
-
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(step_lists(), st.frozensets(st.sampled_from(list(_IDS) + ["x"]), max_size=2))
 def test_steps_in_list_order_have_no_cycle_and_the_same_unreachable_steps(steps, also_from):
@@ -403,4 +391,5 @@ def test_steps_in_list_order_have_no_cycle_and_the_same_unreachable_steps(steps,
     if in_list_order(unique):
         assert topological_order(unique) is not None
     if unique:
-        assert unreachable(unique, also_from) == _reached_by_search(unique, also_from)
+        roots = {unique[0].id, *(i for i in also_from if i in {s.id for s in unique})}
+        assert unreachable(unique, also_from) == [s.id for s in unique if s.id not in reached(unique, roots)]
