@@ -65,6 +65,12 @@ def _consumers(c: Context) -> tuple[str, ...]:
     return c.env.links.consumers.get(c.procedure.code, ())
 
 
+def _others(codes: tuple[str, ...], code: str) -> tuple[str, ...]:
+    # A national catalogue's identity card is issued by many procedures and asked for by thousands, which
+    # seldom issue it themselves: then the list is already the others'.
+    return tuple(x for x in codes if x != code) if code in codes else codes
+
+
 # Computed values, by path; each documented for `simplify rule` and the docs.
 _COMPUTED: dict[str, tuple[Getter, str]] = {
     "procedure.online_level": (lambda c: c.env.costs[c.procedure.code].online_level, "full, partial or none"),
@@ -84,10 +90,10 @@ _COMPUTED: dict[str, tuple[Getter, str]] = {
         lambda c: c.env.links.issued_by.get(c.evidence.id, ()) if c.evidence else (),
         "codes of procedures that list it in outputs"),
     "evidence.issued_by_others": (
-        lambda c: tuple(x for x in c.env.links.issued_by.get(c.evidence.id, ()) if x != c.procedure.code)
-        if c.evidence else (),
+        lambda c: _others(c.env.links.issued_by.get(c.evidence.id, ()), c.procedure.code) if c.evidence else (),
         "codes of the other procedures that list it in outputs"),
 }
+
 
 _CLASSES: dict[str, type] = {
     "procedure": Procedure, "step": Step, "document": Document, "evidence": EvidenceType,
