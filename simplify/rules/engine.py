@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from ..cost import (CostModel, ProcedureCost, Terms, annual_cost_with, cost_terms, document_rows, document_terms_of,
                     procedure_cost)
 from ..diagnostics import InputError, diag
-from ..measures import (OCCURRENCE, Measure, check_measure, measure_changes, measure_edit, occurrence,
+from ..measures import (OCCURRENCE, Measure, check_measure, chosen_documents, measure_changes, measure_edit, occurrence,
                         resolves_defaults)
 from ..metrics import metric_row, metrics_of
 from ..model import Catalog, Location, Procedure, Step, evolve, maker, resolve_procedure
@@ -244,9 +244,9 @@ class _Pricer:
         self.costs = costs
         self.cost_model = cost_model
         self.known: dict[Measure, float] = {}
-        # The terms of the procedure last priced, and each of its documents' row by the document's id (the
-        # documents are alive as long as the procedure): its findings come together.
-        self.last: tuple[str, Terms, dict[int, tuple]] | None = None
+        # The terms of the procedure last priced, each of its documents' row by the document's id (the
+        # documents are alive as long as the procedure) and the rows in order: its findings come together.
+        self.last: tuple[str, Terms, dict[int, tuple], list[tuple]] | None = None
 
     def saving(self, m: Measure | None) -> float:
         if m is None:
@@ -262,8 +262,13 @@ class _Pricer:
             # Only steps, documents or fees change: cost them in place of the procedure's own.
             if self.last is None or self.last[0] != p.code:
                 rows = document_rows(p.documents, self.cost_model)
-                self.last = (p.code, cost_terms(p, self.cost_model), {id(d): row for d, row in zip(p.documents, rows)})
-            _, terms, row_of = self.last
+                self.last = (p.code, cost_terms(p, self.cost_model), {id(d): row for d, row in zip(p.documents, rows)},
+                             rows)
+            _, terms, row_of, all_rows = self.last
+            if m.action == "remove_document":  # most measures: the rows of the documents it keeps, as they are
+                rows = [row for row, hit in zip(all_rows, chosen_documents(p, m)) if not hit]
+                after = annual_cost_with(p, self.cost_model, (terms[0], document_terms_of(rows), terms[2]))
+                return self.costs[p.code].annual_cost - after
             edit = measure_edit(p, m)
             documents = edit.get("documents")
             if documents is not None:  # most measures: the rows of the documents kept as they were, and of those made
