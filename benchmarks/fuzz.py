@@ -1,7 +1,7 @@
 """A long fuzz run of the catalogue loaders, with the strategies and checks of tests/test_fuzz_*.py.
 
 The suite runs a hundred or so derandomised cases per loader; this runs as
-many as asked, with fresh random seeds, round robin over three targets: the
+many as asked, with fresh random seeds, round robin over four targets: the
 folder form of the mini catalogue (`folder`), the same catalogue as one YAML
 file (`file`) and as a workbook (`workbook`); and mutated files for the line
 reader of plain block YAML (`lines`). Each case must load to a model or to

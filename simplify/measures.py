@@ -325,7 +325,7 @@ def chosen_documents(p: Procedure, m: Measure) -> list[bool]:
     chosen = []
     for d in p.documents:
         seen += d.evidence == m.evidence
-        chosen.append(d.evidence == m.evidence and (nth is None or seen == nth))
+        chosen.append(d.evidence == m.evidence and seen == nth)
     return chosen
 
 

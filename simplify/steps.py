@@ -42,8 +42,9 @@ def topological_order(steps: tuple[Step, ...]) -> list[str] | None:
 
 
 def in_list_order(steps: tuple[Step, ...]) -> bool:
-    """Whether each step waits only for steps listed before it (as the default `after` has it): then the
-    graph has no cycle, and what reaches a step is known when it is reached in the list."""
+    """Whether each step waits only for steps listed before it (as the default `after` has it): then, each
+    id being listed once, the graph has no cycle, and what reaches a step is known when it is reached in the
+    list."""
     seen: set[str] = set()
     for s in steps:
         for before in s.after or ():
@@ -59,7 +60,7 @@ def unreachable(steps: tuple[Step, ...], also_from: frozenset[str] = frozenset()
         return []
     ids = {s.id for s in steps}
     seen = {steps[0].id, *(i for i in also_from if i in ids)}
-    if in_list_order(steps):  # most procedures: one pass
+    if len(ids) == len(steps) and in_list_order(steps):  # most procedures: one pass
         for s in steps:
             if s.id not in seen and any(before in seen for before in s.after or ()):
                 seen.add(s.id)

@@ -391,5 +391,12 @@ def test_steps_in_list_order_have_no_cycle_and_the_same_unreachable_steps(steps,
     if in_list_order(unique):
         assert topological_order(unique) is not None
     if unique:
-        roots = {unique[0].id, *(i for i in also_from if i in {s.id for s in unique})}
-        assert unreachable(unique, also_from) == [s.id for s in unique if s.id not in reached(unique, roots)]
+        for listed in (unique, steps):  # as the builder asks, and with ids repeated
+            roots = {listed[0].id, *(i for i in also_from if i in {s.id for s in listed})}
+            assert unreachable(listed, also_from) == [s.id for s in listed if s.id not in reached(listed, roots)]
+
+
+def test_a_repeated_step_id_is_searched_not_taken_in_one_pass():
+    steps = (Step(id="r"), Step(id="a", after=()), Step(id="c", after=("a",)), Step(id="b", after=("r",)),
+             Step(id="a", after=("b",)))
+    assert unreachable(steps) == []  # r -> b -> a -> c, through the second a

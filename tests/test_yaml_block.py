@@ -150,6 +150,14 @@ def test_values_locations_and_problems_worked_by_hand():
     assert [(d.code, d.location.line, d.location.column) for d in problems] == [("E105", 9, 1)]
 
 
+def test_a_record_that_starts_with_a_merge_key_is_named_at_its_id():
+    """libyaml's reader: `named_loc` is the record's start only when the key naming it is written first."""
+    value, _ = read_yaml(b"base: &b {x: 1}\nitem:\n  <<: *b\n  id: P1\nother:\n  id: P2\n  <<: *b\n", "f.yaml")
+    assert (value["item"].named_loc("id").line, value["item"].named_loc("id").column) == (4, 3)
+    assert (value["other"].named_loc("id").line, value["other"].named_loc("id").column) == (6, 3)
+    assert dict(value["item"]) == {"id": "P1", "x": 1}
+
+
 def test_too_deep_is_left_to_libyaml():
     nested = "".join(f"{' ' * (2 * i)}k{i}:\n" for i in range(10)) + " " * 20 + "leaf: 1\n"
     assert same_as_libyaml(nested, depth=64) is True

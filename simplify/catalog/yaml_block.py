@@ -41,9 +41,10 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_TEXT_FIRST = _INDICATORS | TYPED_FIRST - LETTER_FIRST
 _NOT_TEXT = BOOL_WORDS | NULL_WORDS
 # The value of each scalar text seen, in this process: a national catalogue writes the same few thousand
-# values (1, true, 0.25, agency, a step's name) hundreds of thousands of times. Bounded, against hostile files.
+# values (1, true, 0.25, agency, a step's name) hundreds of thousands of times. Bounded in count and length.
 _SCALARS: dict[str, object] = {}
 _REMEMBERED = 200_000
+_LONGEST_REMEMBERED = 200  # characters: names and values repeat, long texts seldom do
 _UNSEEN = object()
 # Two Python calls a level: deeper files (no catalogue has one) are left to libyaml's reader and its guards.
 _DEEPEST = 100
@@ -150,13 +151,13 @@ class _Reader:
         if text[0] == "[":
             return self.flow(text, n, column, depth)
         value = _scalar(text)
-        if len(_SCALARS) < _REMEMBERED:
+        if len(_SCALARS) < _REMEMBERED and len(text) <= _LONGEST_REMEMBERED:
             _SCALARS[text] = value
         return value
 
     def flow(self, text: str, n: int, column: int, depth: int) -> YamlList:
         found = _FLOW.fullmatch(text)
-        if found is None or depth + 1 >= self.max_depth:
+        if found is None or depth >= self.max_depth:  # as `block`: its items are then within the limit
             raise _NotPlain
         out = _placed(YamlList(), [], self.file, n, column)
         marks = out.marks

@@ -22,6 +22,7 @@ from .yaml_block import read_block_yaml
 
 from .yaml_values import MAP, MERGE, SEQ, STR, UNSUPPORTED, SafeLoader, duplicate_key, nfc, plain_tag, typed
 
+
 class _TooDeep(Exception):
     def __init__(self, mark):
         self.mark = mark
@@ -220,6 +221,9 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int], pro
     for key_node, value_node in node.value:
         if key_node.tag == MERGE:
             merged.append(value_node)
+            if not marks:  # a mapping that starts with `<<` is not named by its first key of its own
+                k = key_node.start_mark
+                marks["<<"] = (k.line + 1, k.column + 1, k.line + 1, k.column + 1)
             continue
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(diag("E102", _loc(key_node, file), "a key must be plain text", "khóa phải là văn bản"))
