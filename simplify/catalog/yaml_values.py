@@ -35,7 +35,8 @@ SEQ = "tag:yaml.org,2002:seq"
 # directly keeps PyYAML's exact typing while skipping its regular expressions
 # for the names and texts that make up most of a catalogue.
 TYPED_FIRST = frozenset(k for k in SafeLoader.yaml_implicit_resolvers if k)
-assert None not in SafeLoader.yaml_implicit_resolvers  # no resolver that looks at every scalar
+if None in SafeLoader.yaml_implicit_resolvers:  # a resolver for every scalar, which `plain_tag` would skip
+    raise ImportError("this PyYAML resolves scalars in a way simplify does not know; please report it")
 LETTER_FIRST = frozenset(c for c in TYPED_FIRST if c.isalpha())
 BOOL_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
 NULL_WORDS = frozenset(("null", "Null", "NULL"))
