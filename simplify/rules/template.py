@@ -60,7 +60,10 @@ def as_text(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
     if isinstance(value, tuple):
-        return ", ".join(as_text(v, lang) for v in value)
+        try:  # most lists are of codes or ids, which are their own text
+            return ", ".join(value)
+        except TypeError:
+            return ", ".join(as_text(v, lang) for v in value)
     if isinstance(value, float | int):
         return localised(f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0"), lang)
     return str(value)
