@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from simplify.catalog.yaml_reader import read_yaml
@@ -68,6 +70,8 @@ def test_matches_reads_at_most_ten_thousand_characters():
 def test_templates_fill_paths_and_keep_escaped_braces():
     template = compile_template("{procedure.code} ({{x}}): {document.name}", "document")
     assert [p if isinstance(p, str) else "<path>" for p in template.parts] == ["<path>", " (", "{", "x", "}", "): ", "<path>"]
+    ctx = SimpleNamespace(procedure=SimpleNamespace(code="1.1"), document=SimpleNamespace(name="Tờ {khai}"))
+    assert template.render(ctx, "vi") == "1.1 ({x}): Tờ {khai}"
     assert compile_template("{procedure.code.__class__}", "procedure")[0].startswith("unknown path")
     assert compile_template("{document.name}", "fee")[0].startswith("unknown path 'document.name' for a rule on a fee")
     assert compile_template("a } b", "procedure")[0].startswith("unbalanced '}'")
