@@ -156,7 +156,10 @@ def document_rows(documents: tuple[Document, ...], cm: CostModel) -> list[tuple[
 
 def document_terms_of(rows: list[tuple[float, float, bool]]) -> tuple[float, float, int]:
     """The documents' terms of `Terms` from their `document_rows` (of those kept, for a measure removing some)."""
-    return sum([r[0] for r in rows]), sum([r[1] for r in rows]), 1 if any(r[2] for r in rows) else 0
+    if not rows:
+        return 0, 0, 0
+    hours, cash, visits = zip(*rows)  # columns made in C: this runs for every measure priced
+    return sum(hours), sum(cash), 1 if any(visits) else 0
 
 
 def _fee_terms(fees: tuple[Fee, ...]) -> tuple[float, float]:
