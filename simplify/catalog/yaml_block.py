@@ -43,8 +43,8 @@ _NOT_TEXT = BOOL_WORDS | NULL_WORDS
 # The value of each scalar text seen, in this process: a national catalogue writes the same few thousand
 # values (1, true, 0.25, agency, a step's name) hundreds of thousands of times. Bounded in count and length.
 _SCALARS: dict[str, object] = {}
-_REMEMBERED = 200_000
-_LONGEST_REMEMBERED = 200  # characters: names and values repeat, long texts seldom do
+_REMEMBERED = 100_000
+_LONGEST_REMEMBERED = 100  # characters: names and values repeat, long texts seldom do (at most ~40 MB in all)
 _UNSEEN = object()
 # Two Python calls a level: deeper files (no catalogue has one) are left to libyaml's reader and its guards.
 _DEEPEST = 100
