@@ -184,6 +184,18 @@ def test_in_english_a_procedure_is_named_in_english_where_the_catalogue_says(tmp
         assert "Đăng ký khai sinh (ví dụ)" in simplify("audit", str(cat), "--format", fmt).stdout
 
 
+def test_the_cost_table_names_a_procedure_in_english_where_the_catalogue_says(tmp_path):
+    cat = edited_mini(tmp_path / "mini", "name: Đăng ký khai sinh (ví dụ)\n",
+                      "name: Đăng ký khai sinh (ví dụ)\nname_en: Birth registration\n")
+    for fmt in ("table", "markdown"):
+        out = simplify("cost", str(cat), "--lang", "en", "--format", fmt, "--sort", "name").stdout
+        assert "Birth registration" in out and "Đăng ký khai sinh" not in out
+        vietnamese = simplify("cost", str(cat), "--format", fmt).stdout
+        assert "Đăng ký" in vietnamese and "Birth registration" not in vietnamese
+    rows = json.loads(simplify("cost", str(cat), "--lang", "en", "--format", "json").stdout)
+    assert "Đăng ký khai sinh (ví dụ)" in {r["name"] for r in rows}  # the data keeps the catalogue's name
+
+
 def test_cost_csv_shows_no_binary_float_noise():
     out = simplify("cost", "--format", "csv", cwd=REPO).stdout
     row = next(line for line in out.splitlines() if line.startswith("1.004222,"))

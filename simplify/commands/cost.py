@@ -29,6 +29,7 @@ def cost(
 ) -> None:
     """The compliance cost of every procedure: per channel, per dossier and per year."""
     from ..cost import catalog_costs
+    from ..model import shown_name
     from ..report import cost_table
     from ..settings import load_cost_model
     from .pipeline import in_folder, settings_folder
@@ -44,5 +45,7 @@ def cost(
 
         result = apply_scenario(catalog, load_scenario(scenario, catalog), model)
         rows = cost_table.with_scenario(rows, cost_table.rows(result.catalog, catalog_costs(result.catalog, model)))
-    rows = cost_table.sort_rows(rows, sort)
-    emit(cost_table.render(rows, format.value, request.lang), output)
+    # People read a procedure's English name in English where the catalogue gives one; JSON and CSV keep `name`.
+    names = {p.code: shown_name(p, request.lang) for p in catalog.procedures} if request.lang == "en" else None
+    rows = cost_table.sort_rows(rows, sort, names if format.value in ("table", "markdown") else None)
+    emit(cost_table.render(rows, format.value, request.lang, names=names), output)

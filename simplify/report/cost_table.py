@@ -44,13 +44,14 @@ def with_scenario(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> 
     return out
 
 
-def sort_rows(table: list[dict[str, Any]], column: str | None) -> list[dict[str, Any]]:
-    """Text columns ascending, figures descending (the costliest first)."""
+def sort_rows(table: list[dict[str, Any]], column: str | None, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Text columns ascending, figures descending (the costliest first); names as `names` shows them, if given."""
     if column is None:
         return table
     if column in _TEXT:
+        shown = (lambda r: names.get(r["code"], r["name"])) if column == "name" and names else (lambda r: r[column])
         # Case aside, as people look names up (Bộ Công an before Bộ Công Thương).
-        return sorted(table, key=lambda r: ((r[column] or "").casefold(), r["code"]))
+        return sorted(table, key=lambda r: ((shown(r) or "").casefold(), r["code"]))
     return sorted(table, key=lambda r: (-(r[column] or 0), r["code"]))
 
 
@@ -72,7 +73,9 @@ def _csv_cell(v: Any) -> Any:
     return float(f"{v:.15g}") if isinstance(v, float) else v
 
 
-def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -> str:
+def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200,
+           names: dict[str, str] | None = None) -> str:
+    """The table in `fmt`; people's formats name procedures as `names` says (by code), where it says."""
     columns = list(table[0]) if table else list(COLUMNS)
     if fmt == "json":
         return json.dumps(table, ensure_ascii=False, indent=2)
@@ -85,7 +88,8 @@ def render(table: list[dict[str, Any]], fmt: str, lang: str, width: int = 200) -
         return buffer.getvalue()
     columns = [c for c in columns if c in HUMAN_COLUMNS or c in SCENARIO_COLUMNS]
     header = [t(c, lang) for c in columns]
-    body = [tuple(_shown(c, r[c], lang) for c in columns) for r in table]
+    body = [tuple(_shown(c, names.get(r["code"], r[c]) if c == "name" and names else r[c], lang) for c in columns)
+            for r in table]
     if fmt == "markdown":
         from .markdown import table as markdown_table
 
