@@ -11,7 +11,6 @@ shared examples, on hand-written edge cases, and on mutations of real files
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from conftest import REPO
