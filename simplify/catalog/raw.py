@@ -79,6 +79,13 @@ class YamlList(RawList):
         return self.loc()
 
 
+def located(out: YamlMap | YamlList, file: str, line: int, col: int) -> YamlMap | YamlList:
+    """`out` (empty) as read from `line` and `col` of `file`, ready for the marks of its parts."""
+    out.marks = {} if isinstance(out, dict) else []
+    out.file, out.line, out.col = file, line, col
+    return out
+
+
 class CellMap(RawMap):
     """A record assembled from one spreadsheet row (and, for a procedure, its child rows)."""
 

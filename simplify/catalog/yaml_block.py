@@ -19,7 +19,7 @@ import re
 
 from ..diagnostics import Diagnostic
 from ..model import Location
-from .raw import YamlList, YamlMap
+from .raw import YamlList, YamlMap, located
 from .yaml_values import (BOOL_WORDS, LETTER_FIRST, NULL_WORDS, STR, TYPED_FIRST, UNSUPPORTED, duplicate_key, nfc,
                           plain_tag, typed)
 
@@ -93,7 +93,7 @@ class _Reader:
         count = len(lines)
         i = self.i
         listed = bool(lines[i][2])
-        out = _placed(YamlList() if listed else YamlMap(), [] if listed else {}, file, lines[i][0], indent)
+        out = located(YamlList() if listed else YamlMap(), file, lines[i][0], indent + 1)
         marks = out.marks
         while i < count:
             n, at, dash, key, colon, value = lines[i]
@@ -159,7 +159,7 @@ class _Reader:
         found = _FLOW.fullmatch(text)
         if found is None or depth >= self.max_depth:  # as `block`: its items are then within the limit
             raise _NotPlain
-        out = _placed(YamlList(), [], self.file, n, column)
+        out = located(YamlList(), self.file, n, column + 1)
         marks = out.marks
         inside = found.group(1)
         if inside.strip(" "):
@@ -172,12 +172,6 @@ class _Reader:
                 marks.append((n, at + len(part) - len(part.lstrip(" ")) + 1))
                 at += len(part) + 1
         return out
-
-
-def _placed(out, marks, file: str, line: int, column: int):
-    """`out`, read at `line` from `column` (0-based) on, with the marks of its parts."""
-    out.marks, out.file, out.line, out.col = marks, file, line, column + 1
-    return out
 
 
 def _scalar(text: str):

@@ -17,7 +17,7 @@ import yaml
 
 from ..diagnostics import Diagnostic, diag
 from ..model import Location
-from .raw import YamlList, YamlMap
+from .raw import YamlList, YamlMap, located
 from .yaml_block import read_block_yaml
 
 from .yaml_values import MAP, MERGE, SEQ, STR, UNSUPPORTED, SafeLoader, duplicate_key, nfc, plain_tag, typed
@@ -204,7 +204,7 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int], pro
     # its own, counted against the same budget (the call still refuses it once the budget is spent).
     inner_ok = depth < limits.max_depth
     if isinstance(node, yaml.SequenceNode):
-        out = _new_list(node, file)
+        out = located(YamlList(), file, node.start_mark.line + 1, node.start_mark.column + 1)
         marks = out.marks
         for item in node.value:
             if inner_ok and item.tag == STR and budget[0] > 0 and type(item) is yaml.ScalarNode:
@@ -215,7 +215,7 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int], pro
             mark = item.start_mark
             marks.append((mark.line + 1, mark.column + 1))
         return out
-    mapping = _new_map(node, file)
+    mapping = located(YamlMap(), file, node.start_mark.line + 1, node.start_mark.column + 1)
     marks = mapping.marks
     merged: list[tuple] = []
     for key_node, value_node in node.value:
@@ -246,18 +246,6 @@ def _convert(node, file: str, depth: int, limits: Limits, budget: list[int], pro
                 for k, v in value.items():
                     mapping.setdefault(k, v)
     return mapping
-
-
-def _new_map(node, file: str) -> YamlMap:
-    mapping = YamlMap()
-    mapping.file, mapping.line, mapping.col, mapping.marks = file, node.start_mark.line + 1, node.start_mark.column + 1, {}
-    return mapping
-
-
-def _new_list(node, file: str) -> YamlList:
-    out = YamlList()
-    out.file, out.line, out.col, out.marks = file, node.start_mark.line + 1, node.start_mark.column + 1, []
-    return out
 
 
 def _scalar(node, file: str):
