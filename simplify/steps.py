@@ -42,11 +42,12 @@ def topological_order(steps: tuple[Step, ...]) -> list[str] | None:
 
 
 def in_list_order(steps: tuple[Step, ...]) -> bool:
-    """Whether each step waits only for steps listed before it (as the default `after` has it): then, each
-    id being listed once, the graph has no cycle, and what reaches a step is known when it is reached in the
-    list."""
+    """Whether each step is listed once and waits only for steps listed before it (as the default `after` has
+    it): then the graph has no cycle, and what reaches a step is known when it is reached in the list."""
     seen: set[str] = set()
     for s in steps:
+        if s.id in seen:
+            return False
         for before in s.after or ():
             if before not in seen:
                 return False
@@ -60,7 +61,7 @@ def unreachable(steps: tuple[Step, ...], also_from: frozenset[str] = frozenset()
         return []
     ids = {s.id for s in steps}
     seen = {steps[0].id, *(i for i in also_from if i in ids)}
-    if len(ids) == len(steps) and in_list_order(steps):  # most procedures: one pass
+    if in_list_order(steps):  # most procedures: one pass
         for s in steps:
             if s.id not in seen and any(before in seen for before in s.after or ()):
                 seen.add(s.id)
@@ -85,29 +86,21 @@ def reached(steps: tuple[Step, ...], roots: set[str]) -> set[str]:
 def elapsed_days(steps: tuple[Step, ...]) -> float:
     """The longest path of `days` through the step graph (agency and applicant steps): the sum of the days of
     `critical_path`'s steps."""
+    if not in_list_order(steps):
+        path = critical_path(steps)
+        by_id = {s.id: s for s in steps}
+        return float(sum(by_id[i].days for i in path))
     # Most procedures list each step after those it waits for: one pass in list order then adds the same days
     # in the same order as the path does, without making the path.
-    ids = {s.id for s in steps}
     best: dict[str, float] = {}
     for s in steps:
-        if s.id in best:
-            return _days_on(critical_path(steps), steps)
         longest = None
         for before in s.after or ():
-            days = best.get(before)
-            if days is None:
-                if before in ids:  # waits for a step listed later (or for itself): the general way
-                    return _days_on(critical_path(steps), steps)
-            elif longest is None or days > longest:
-                longest = days
+            if longest is None or best[before] > longest:
+                longest = best[before]
         best[s.id] = s.days + (longest if longest is not None else 0.0)
     waited_for = {before for s in steps for before in s.after or ()}
     return float(max((days for i, days in best.items() if i not in waited_for), default=0))
-
-
-def _days_on(path: list[str], steps: tuple[Step, ...]) -> float:
-    by_id = {s.id: s for s in steps}
-    return float(sum(by_id[i].days for i in path))
 
 
 def critical_path(steps: tuple[Step, ...]) -> list[str]:
