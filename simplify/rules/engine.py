@@ -267,15 +267,14 @@ class _Pricer:
             _, terms, row_of, all_rows = self.last
             if m.action == "remove_document":  # most measures: the rows of the documents it keeps, as they are
                 rows = [row for row, hit in zip(all_rows, chosen_documents(p, m)) if not hit]
-                after = annual_cost_with(p, self.cost_model, (terms[0], document_terms_of(rows), terms[2]))
-                return self.costs[p.code].annual_cost - after
-            edit = measure_edit(p, m)
-            documents = edit.get("documents")
-            if documents is not None:  # most measures: the rows of the documents kept as they were, and of those made
-                rows = [row_of.get(id(d)) or document_rows((d,), self.cost_model)[0] for d in documents]
-                after = annual_cost_with(p, self.cost_model, (terms[0], document_terms_of(rows), terms[2]))
             else:
-                after = annual_cost_with(p, self.cost_model, terms, **edit)
+                edit = measure_edit(p, m)
+                documents = edit.get("documents")
+                if documents is None:  # steps or fees
+                    return self.costs[p.code].annual_cost - annual_cost_with(p, self.cost_model, terms, **edit)
+                # the rows of the documents kept as they were, and of those made
+                rows = [row_of.get(id(d)) or document_rows((d,), self.cost_model)[0] for d in documents]
+            after = annual_cost_with(p, self.cost_model, (terms[0], document_terms_of(rows), terms[2]))
             return self.costs[p.code].annual_cost - after
         changed = measure_changes(self.procedures, m)
         before = sum(self.costs[code].annual_cost for code in changed)
