@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import struct
+import threading
 import time
 import zipfile
 from dataclasses import replace
@@ -515,3 +516,52 @@ def test_a_formula_excel_calculated_to_an_empty_text_holds_its_value(tmp_path):
     _, diags = load_catalog(path)
     assert [(d.code, d.location.sheet, d.location.cell) for d in diags if d.code == "E102"] == [
         ("E102", "procedures", "D2")]
+
+
+class _FakeBook:
+    """Stands for calamine's workbook: records which threads parse with it; 'broken' panics as calamine can."""
+
+    def __init__(self):
+        self.threads, self.closed = set(), False
+
+    def get_sheet_by_name(self, name):
+        self.threads.add(threading.get_ident())
+        time.sleep(0.02)  # long enough for the other lane to take a turn
+        if name == "broken":
+            raise BaseException("calamine panicked")
+        return f"parsed {name}"
+
+    def close(self):
+        self.closed = True
+
+
+def test_lanes_parse_each_sheet_once_each_book_on_one_thread_and_leave_no_thread(monkeypatch):
+    monkeypatch.setenv("SIMPLIFY_JOBS", "2")
+    first, opened = _FakeBook(), []
+
+    def open_book():
+        opened.append(_FakeBook())
+        return opened[-1], None
+
+    names = ["catalog", "procedures", "broken", "steps", "documents"]
+    before = threading.active_count()
+    with excel_reader._Lanes(first, open_book, names) as lanes:
+        got = {name: lanes.sheet(name) for name in names}
+    assert threading.active_count() == before
+    assert got["steps"] == ("parsed steps", None)
+    assert got["broken"] == (None, "BaseException: calamine panicked")
+    assert len(opened) == 1 and opened[0].closed and not first.closed  # the caller closes its own
+    assert len(first.threads) == 1 and len(opened[0].threads) == 1 and first.threads != opened[0].threads
+
+
+def test_a_read_that_stops_early_leaves_no_thread_behind(tmp_path):
+    book = workbook(tmp_path / "early.xlsx", {
+        "catalog": [["key", "value"], ["name", "X"]],
+        "procedures": [["code", "name", "volume_per_year"], ["1", "A", 1], ["2", "B", 1], ["3", "C", 1]],
+        "steps": [["procedure", "id"], ["1", "s"]],
+        "documents": [["procedure", "evidence"], ["1", "e"]],
+    })
+    before = threading.active_count()
+    _, diags = read_workbook(book, Limits(max_procedures=2))  # stops before the child sheets are read
+    assert [d.code for d in diags] == ["E108"]
+    assert threading.active_count() == before

@@ -24,10 +24,13 @@ import datetime as dt
 import difflib
 import html
 import io
+import queue
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,7 @@ RATIO_FLOOR = 1 << 20   # only members unpacking to more than this are judged by
 MAX_SHEET_CELLS = 20_000_000  # calamine's grid takes 32 bytes a cell: about 640 MB at most
 _CHUNK = 1 << 22
 SCAN_SHARE = 8 << 20    # unpacked bytes worth a process of their own in the scan (a tenth of a second)
+MAX_LANES = 4           # threads parsing sheets ahead: a catalogue has two large sheets, steps and documents
 
 # A cell as spreadsheet programs write it, its reference captured; any other
 # start of a cell (attributes first, a second `r`, no `r`) matches the second
@@ -302,14 +306,17 @@ def read_workbook(path: Path, limits: Limits = Limits(), data: bytes | None = No
         return None, problems
     from python_calamine import CalamineWorkbook
 
-    # What was inspected is what calamine reads, even if the file changes meanwhile.
-    book, error = (_calamine(CalamineWorkbook.from_path, str(path)) if data is None
-                   else _calamine(CalamineWorkbook.from_filelike, io.BytesIO(data)))
+    def open_book() -> tuple[Any, str | None]:
+        # What was inspected is what calamine reads, even if the file changes meanwhile.
+        return (_calamine(CalamineWorkbook.from_path, str(path)) if data is None
+                else _calamine(CalamineWorkbook.from_filelike, io.BytesIO(data)))
+
+    book, error = open_book()
     if book is None:
         return None, [diag("E101", Location(path.name), f"not a readable .xlsx workbook: {error}",
                            f"không đọc được bảng tính .xlsx: {error}")]
     try:
-        reader = _Reader(book, path, limits)
+        reader = _Reader(book, open_book, path, limits)
         reader.valueless(valueless)
         return reader.catalog()
     finally:
@@ -324,6 +331,59 @@ def _calamine(call: Callable, *args: Any) -> tuple[Any, str | None]:
         raise
     except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException, a BaseException
         return None, f"{type(exc).__name__}: {exc}"
+
+
+class _Lanes:
+    """The sheets a reader will ask for, parsed ahead in that order on threads of their own.
+
+    calamine parses a sheet without holding the GIL, so while the lanes parse
+    the next sheets this thread lays out the rows of the one before: the parse
+    (most of calamine's time) overlaps the Python work and, on two lanes, itself.
+    Each lane has its own workbook (calamine's is used by one thread at a time),
+    the first the caller's. Leaving the `with` block joins every lane, so no
+    thread is left when the procedures are built in forked processes.
+    """
+
+    def __init__(self, book: Any, open_book: Callable[[], tuple[Any, str | None]], names: list[str]):
+        self._wanted: queue.SimpleQueue[tuple[str, Future]] = queue.SimpleQueue()
+        self._sheets: dict[str, Future] = {}
+        for name in names:
+            self._sheets[name] = Future()
+            self._wanted.put((name, self._sheets[name]))
+        self._stopped = False
+        count = max(1, min(jobs(), MAX_LANES, len(names)))
+        self._threads = [threading.Thread(target=self._lane, args=(book if i == 0 else None, open_book), daemon=True)
+                         for i in range(count)]
+
+    def __enter__(self) -> _Lanes:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopped = True
+        for thread in self._threads:
+            thread.join()
+
+    def sheet(self, name: str) -> tuple[Any, str | None]:
+        """The parsed sheet `name`, or None and what went wrong (calamine's sheet object, once)."""
+        return self._sheets.pop(name).result()
+
+    def _lane(self, book: Any, open_book: Callable[[], tuple[Any, str | None]]) -> None:
+        own = book is None
+        error = None
+        if own:
+            book, error = open_book()
+        try:
+            while not self._stopped:
+                try:
+                    name, future = self._wanted.get_nowait()
+                except queue.Empty:
+                    return
+                future.set_result(_calamine(book.get_sheet_by_name, name) if book is not None else (None, error))
+        finally:
+            if own and book is not None:
+                book.close()
 
 
 # The sheets of the workbook form, folded as their names are matched.
@@ -346,8 +406,9 @@ class _RowCells:
 class _Reader:
     """One workbook being read: its sheets by folded name, the builder and its diagnostics."""
 
-    def __init__(self, book: Any, path: Path, limits: Limits):
-        self.book, self.path, self.file, self.limits = book, path, path.name, limits
+    def __init__(self, book: Any, open_book: Callable[[], tuple[Any, str | None]], path: Path, limits: Limits):
+        self.book, self.open_book, self.path, self.file, self.limits = book, open_book, path, path.name, limits
+        self.lanes: _Lanes | None = None
         self.builder = Builder()
         self.sheets: dict[str, str] = {}
         for name in book.sheet_names:
@@ -364,6 +425,12 @@ class _Reader:
     def report(self, code: str, where: Location, en: str, vi: str) -> None:
         self.builder.report(code, where, en, vi)
 
+    def _wanted_sheets(self) -> list[str]:
+        """The sheets `catalog` reads, in the order it reads them."""
+        folded = [CATALOG_SHEET, fold(DATABASES.sheet), fold(EVIDENCE_TYPES.sheet), fold(PROCEDURES.sheet),
+                  *(fold(t.sheet) for t in CHILD_TABLES)]
+        return [self.sheets[f] for f in folded if f in self.sheets]
+
     def valueless(self, cells: list[tuple[str, str]]) -> None:
         """E102 for each cell of a catalogue sheet whose value the workbook does not hold: calamine reads it as
         empty, which would silently mean the default."""
@@ -378,11 +445,13 @@ class _Reader:
     def catalog(self) -> tuple[Catalog | None, list[Diagnostic]]:
         """Build everything in the loader's order: catalog info, databases, evidence types, procedures."""
         b = self.builder
-        info_raw = self._catalog_raw()
-        info = b.catalog_info(info_raw, info_raw.loc()) if info_raw is not None else None
-        databases, evidence_types = b.references(
-            self._table_list(DATABASES), Location(self.file, sheet=DATABASES.sheet),
-            self._table_list(EVIDENCE_TYPES), Location(self.file, sheet=EVIDENCE_TYPES.sheet))
+        with _Lanes(self.book, self.open_book, self._wanted_sheets()) as self.lanes:
+            info_raw = self._catalog_raw()
+            info = b.catalog_info(info_raw, info_raw.loc()) if info_raw is not None else None
+            databases, evidence_types = b.references(
+                self._table_list(DATABASES), Location(self.file, sheet=DATABASES.sheet),
+                self._table_list(EVIDENCE_TYPES), Location(self.file, sheet=EVIDENCE_TYPES.sheet))
+            rows = self._procedures()
         caching = cache_dir() is not None
 
         def build(share: list) -> list[tuple]:
@@ -393,7 +462,7 @@ class _Reader:
         # Made into records and built on every core (simplify.parallel). Each process pickles what it built
         # once: a child to send it, and both for the cache file, which keeps those bytes (`pickled_tuple`).
         procedures, segments = [], []
-        for handed, problems in split_map(build, self._procedures(), 200):
+        for handed, problems in split_map(build, rows, 200):
             made, data = unpickled_once(handed)
             procedures += made
             segments.append(data)
@@ -409,7 +478,7 @@ class _Reader:
 
     def _sheet_rows(self, sheet: str) -> tuple[int, Iterator[tuple[int, list]]]:
         """The first column's index and the numbered rows of a sheet (none when it cannot be read)."""
-        ws, error = _calamine(self.book.get_sheet_by_name, sheet)
+        ws, error = self.lanes.sheet(sheet)
         if ws is None:
             self.report("E101", Location(self.file, sheet=sheet), f"cannot read the sheet: {error}",
                         f"không đọc được trang tính: {error}")
