@@ -13,7 +13,7 @@ Then each sheet's header is matched to the model's keys or the accepted
 Vietnamese headings (accents and case ignored), child rows are grouped under
 their procedure by the cell that names it, and whichever process builds a
 procedure makes each of its rows the raw record the YAML reader would make
-(`CellMap`, located to its cells); the shared `Builder` builds and validates
+(`RowMap`, located to its cells when asked); the shared `Builder` builds and validates
 them, so every rule of the spec is written once for both forms.
 """
 
@@ -42,7 +42,7 @@ from ..parallel import jobs, pickled_once, split_map, unpickled_once
 from .build import VERBATIM_KEYS, Builder, check_unique_codes
 from .cache import cache_dir, pickled_tuple
 from .convert import CATALOG_SHEET, CHILD_TABLES, DATABASES, EVIDENCE_TYPES, PROCEDURES, TABLES, Table, fold
-from .raw import CellList, CellMap, cell_list, cell_map
+from .raw import CellList, CellMap, RowMap, cell_list, cell_map, row_map
 from .yaml_reader import Limits
 from .yaml_values import nfc
 
@@ -649,19 +649,26 @@ class _Reader:
 class _Layout:
     """Where a table's keys are in its sheet: what makes a row its record, in any process."""
 
-    __slots__ = ("file", "sheet", "letters", "pairs", "id_letter")
+    __slots__ = ("file", "sheet", "letters", "pairs", "id_letter", "_columns")
 
     def __init__(self, file: str, sheet: str, letters: dict[str, str], pairs: list[tuple[str, int]], id_letter: str):
         self.file, self.sheet, self.letters, self.pairs, self.id_letter = file, sheet, letters, pairs, id_letter
+        self._columns = [(key, j, key in VERBATIM_KEYS) for key, j in pairs]
 
     def values(self, row: list) -> dict[str, Any]:
         """The row's non-empty values by key."""
         values = {}
-        for key, j in self.pairs:
+        texts = _TEXTS
+        for key, j, verbatim in self._columns:
             value = row[j]
             if value.__class__ is str:  # the common case, inlined: this loop runs for every cell
-                if stripped := value.strip():  # a cell of spaces is empty
-                    values[key] = nfc(value if key in VERBATIM_KEYS else stripped)
+                if not value:  # how calamine reads an empty cell
+                    continue
+                if verbatim:
+                    if value.strip():  # a cell of spaces is empty
+                        values[key] = nfc(value)
+                elif text := texts.get(value) or _text_of(value):
+                    values[key] = text
             elif (value := _value(value)) is not None:
                 values[key] = value
         return values
@@ -674,8 +681,24 @@ class _Layout:
         """Where row `number` has its value for `key`."""
         return Location(self.file, sheet=self.sheet, cell=f"{self.letters[key]}{number}")
 
-    def record(self, number: int, values: dict[str, Any]) -> CellMap:
-        return cell_map(values, self.where(number), _RowCells(self.file, self.sheet, number, self.letters))
+    def record(self, number: int, values: dict[str, Any]) -> RowMap:
+        return row_map(values, self, number)
+
+
+# A cell's text as the builder takes it (stripped, NFC), by the text calamine read: a national workbook repeats
+# the same codes, ids and agencies hundreds of thousands of times. Bounded, as the YAML reader's scalars are.
+_TEXTS: dict[str, str] = {}
+_REMEMBERED = 100_000
+_LONGEST_REMEMBERED = 100
+
+
+def _text_of(value: str) -> str:
+    """`_value` of a text cell ('' when it holds only spaces), remembered in `_TEXTS`."""
+    stripped = value.strip()
+    text = nfc(stripped) if stripped else ""
+    if len(_TEXTS) < _REMEMBERED and len(value) <= _LONGEST_REMEMBERED:
+        _TEXTS[value] = text
+    return text
 
 
 class _Procedure:
@@ -688,7 +711,7 @@ class _Procedure:
         self.children: list[tuple[str, _Layout, int, list]] = []
 
 
-def _procedure_record(procedure: _Procedure) -> CellMap:
+def _procedure_record(procedure: _Procedure) -> RowMap:
     """The procedure's record, each child sheet's records under its key as a list."""
     raw = procedure.layout.record(procedure.number, procedure.layout.values(procedure.row))
     lists: dict[str, list] = {}

@@ -102,6 +102,24 @@ class CellMap(RawMap):
         return self.cells.get(key, self.where)
 
 
+class RowMap(RawMap):
+    """A record from one spreadsheet row: each value is in its key's column of the row.
+
+    Its cells are worked out from the sheet's `layout` (which has `letters`,
+    the column of each key, `where(row)` and `cell(key, row)`) only when asked:
+    a national workbook has millions of cells and nearly all are never named.
+    """
+
+    __slots__ = ("layout", "row")
+    lenient = True
+
+    def loc(self) -> Location:
+        return self.layout.where(self.row)
+
+    def key_loc(self, key: str) -> Location:
+        return self.layout.cell(key, self.row) if key in self.layout.letters else self.loc()
+
+
 class CellList(RawList):
     __slots__ = ("where",)
 
@@ -121,6 +139,13 @@ def cell_map(values: dict, where: Location, cells: dict[str, Location],
     m.where = where
     m.cells = cells
     m.key_cells = key_cells
+    return m
+
+
+def row_map(values: dict, layout, row: int) -> RowMap:
+    m = RowMap(values)
+    m.layout = layout
+    m.row = row
     return m
 
 
