@@ -293,6 +293,11 @@ def measure_changes(procedures: Mapping[str, Procedure | None], m: Measure) -> d
     return {p.code: edited}
 
 
+def touched_codes(m: Measure) -> tuple[str, ...]:
+    """The procedures `m` may change: those `measure_changes` names when it applies."""
+    return (m.procedure, m.into) if m.action == "merge" else (m.procedure,)
+
+
 def measure_edit(p: Procedure, m: Measure) -> dict[str, Any]:
     """The fields of `p` an object-level measure `m` replaces, with their new values.
 

@@ -25,8 +25,8 @@ from typing import Any
 
 from .analysis import Analysis, Settings
 from .cost import ProcedureCost, catalog_costs
-from .measures import Measure
-from .metrics import METRICS, compute_metrics
+from .measures import Measure, touched_codes
+from .metrics import METRICS, metric_row, metrics_of
 from .model import Catalog, Procedure
 from .network import Links, links, relinked
 from .rules.engine import find
@@ -141,13 +141,13 @@ def _plan(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
     targets = select_targets(settings.targets, target_ids)
     # nothing a plan weighs or writes reads elapsed days, and working them out is much of pricing a measure
     state = CostedProcedures(catalog, settings.cost_model, costs, days=False)
-    metrics = compute_metrics(catalog, state.costs)
+    metrics = state.metrics()
     baselines = fixed_baselines(catalog.info, settings.baseline_metrics, metrics)
     results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
     first, before = metrics, state.annual_cost()
     suggestions = _Suggestions(state, settings, findings)
     chooser = _Chooser(state)
-    chooser.offer(suggestions.by_procedure)
+    chooser.offer(suggestions.by_procedure, suggestions.priced(suggestions.by_procedure))
     steps: list[PlanStep] = []
     cumulative = 0.0
     while not all(r.met for r in results) and (max_measures is None or len(steps) < max_measures):
@@ -159,9 +159,9 @@ def _plan(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
         saving = state.apply(pick)
         stale = chooser.forget(before_pick)  # candidates to score again
         found = suggestions.refresh(before_pick)  # candidates that may have come or gone
-        chooser.offer({code: suggestions.by_procedure.get(code, {}) for code in stale | found})
+        chooser.offer({code: suggestions.by_procedure.get(code, {}) for code in stale | found}, suggestions.priced(found))
         cumulative += saving
-        metrics = compute_metrics(state.catalog(), state.costs)
+        metrics = state.metrics()
         results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
         steps.append(PlanStep(pick, rule, saving, cumulative, results))
     # The targets as they are, projected after the whole plan (not after every suggested measure, as audit's are).
@@ -186,7 +186,12 @@ class _Suggestions:
         self.state, self.settings = state, settings
         self.links = links(state.catalog())
         self.by_procedure: dict[str, dict[Measure, str]] = {code: {} for code in state.procedures}
+        self.savings: dict[Measure, float] = {}  # as the rules priced each measure when they last found it
         self._note(findings)
+
+    def priced(self, codes: Iterable[str]) -> dict[Measure, float]:
+        """The savings of the measures suggested for `codes`, whose rules ran on the procedures as they are."""
+        return {m: self.savings[m] for code in codes for m in self.by_procedure.get(code, ())}
 
     def refresh(self, before: dict[str, Procedure | None]) -> set[str]:
         """Find again after a measure replaced the procedures `before` holds (as they were) in the state.
@@ -219,6 +224,7 @@ class _Suggestions:
         for f in findings:
             if not f.waived and f.measure is not None:
                 self.by_procedure[f.procedure].setdefault(f.measure, f.rule)
+                self.savings[f.measure] = f.annual_saving
 
 
 def _near(net: Links, code: str) -> tuple[str, ...]:
@@ -243,16 +249,12 @@ class _Effect:
     """What a measure (or a group of them) changes, as far as it can be told from the procedures it touches.
 
     Counts and costs add up over procedures, so their change is exact here.
-    Every share of analysis.md section 2 is a sum over procedures divided by
-    another, so a share can move only if a touched procedure's own share (the
-    metric of a catalogue of that procedure alone) or its volume changed, or
-    the procedure was dropped: `shares` lists the shares that may move.
+    Shares are told apart only when a target asks (`_Chooser._shares`).
     """
 
     before: dict[str, Procedure | None]
     change: Change
     delta: dict[str, float]
-    shares: frozenset[str]
 
 
 class _Chooser:
@@ -260,14 +262,17 @@ class _Chooser:
 
     The candidates stay ranked from round to round (`_Ranking`): after a
     measure only those whose procedures it changed, or whose procedures' rules
-    were run again, are scored again. What a candidate does to the metrics is
-    worked out when a round first asks whether it moves a target.
+    were run again, are scored again. A candidate is ranked by the saving the
+    rules priced it at when that is current, and what it changes (the same
+    saving, worked out again) and does to the metrics are worked out when a
+    round first asks whether it moves a target: most candidates never are.
     """
 
     def __init__(self, state: CostedProcedures):
         self.state = state
         self.changes: dict[tuple[Measure, ...], Change] = {}
         self.effects: dict[tuple[Measure, ...], _Effect] = {}
+        self.shares: dict[tuple[Measure, ...], frozenset[str]] = {}
         self.touching: dict[str, set[tuple[Measure, ...]]] = {}  # procedure code -> known changes reading it
         self.ranking = _Ranking()
         self.taken: set[Measure] = set()  # a measure whose finding outlives it is not taken twice
@@ -288,10 +293,27 @@ class _Chooser:
             found = self.effects[measures] = self._effect(self.change(measures))
         return found
 
-    def offer(self, suggested: dict[str, dict[Measure, str]]) -> None:
-        """Rank the measures suggested for each procedure named, in place of those ranked for it so far."""
-        self.ranking.replace({code: [(self.change((m,)).annual_saving, m) for m in measures if m not in self.taken]
-                              for code, measures in suggested.items()})
+    def offer(self, suggested: dict[str, dict[Measure, str]], priced: dict[Measure, float]) -> None:
+        """Rank the measures suggested for each procedure named, in place of those ranked for it so far.
+
+        `priced`: savings of these measures that are current (the rules ran on
+        the procedures as they are); the others are worked out. Either way a
+        measure is known to read the procedures it may change, so that a
+        measure changing them makes it scored again (`forget`).
+        """
+        scored: dict[str, list[tuple[float, Measure]]] = {}
+        for code, measures in suggested.items():
+            pairs = scored[code] = []
+            for m in measures:
+                if m in self.taken:
+                    continue
+                saving = priced.get(m)
+                if saving is None:
+                    saving = self.change((m,)).annual_saving
+                for read in touched_codes(m):
+                    self.touching.setdefault(read, set()).add((m,))
+                pairs.append((saving, m))
+        self.ranking.replace(scored)
 
     def take(self, m: Measure) -> dict[str, Procedure | None]:
         """Note `m` as taken; the procedures it changes, as they are before it applies."""
@@ -309,17 +331,16 @@ class _Chooser:
             for key in self.touching.pop(code, ()):
                 self.changes.pop(key, None)
                 self.effects.pop(key, None)
+                self.shares.pop(key, None)
                 if len(key) == 1:
                     stale.add(key[0].procedure)
         return stale
 
     def choose(self, metrics: dict, unmet: list[TargetResult]) -> Measure | None:
         """The measure with the largest saving among those that move an unmet target (see the module docstring)."""
-        current = self.state.catalog()
-
         def moves(measures: tuple[Measure, ...]) -> bool:
             effect = self.effect(measures)
-            return any(self._moves(effect, r, metrics, current) for r in unmet)
+            return any(self._moves(measures, effect, r, metrics) for r in unmet)
 
         pick = next((m for m in self.ranking.measures() if moves((m,))), None)
         if pick is not None:
@@ -339,35 +360,45 @@ class _Chooser:
         before = {code: self.state.procedures.get(code) for code in change.procedures}
         old = [p for p in before.values() if p is not None]
         new = [p for p in change.procedures.values() if p is not None]
-        base = self.state.base
-        m_old = compute_metrics(base.with_procedures(tuple(old)), self.state.costs)
-        m_new = compute_metrics(base.with_procedures(tuple(new)), change.costs)
+        m_old = metrics_of([self.state.row(p.code) for p in old])
+        m_new = metrics_of([metric_row(q, change.costs[q.code]) for q in new])
         delta = {k: m_new[k] - m_old[k] for k in AMOUNT_METRICS}
-        if len(new) < len(old) or any(self.state.costs[p.code].volume != change.costs[p.code].volume for p in new):
-            shares = frozenset(_SHARES)
-        else:
-            alone = [(_alone(p, self.state.costs, base), _alone(q, change.costs, base)) for p, q in zip(old, new)]
-            shares = frozenset(k for k in _SHARES if any(a[k] != b[k] for a, b in alone))
-        return _Effect(before, change, delta, shares)
+        return _Effect(before, change, delta)
 
-    def _moves(self, effect: _Effect, r: TargetResult, metrics: dict, current: Catalog) -> bool:
-        """Whether the effect brings the target's metric closer to its goal."""
+    def _shares(self, measures: tuple[Measure, ...], effect: _Effect) -> frozenset[str]:
+        """The shares the effect of `measures` may move, known as long as their change is.
+
+        Every share of analysis.md section 2 is a sum over procedures divided
+        by another, so a share can move only if a touched procedure's own share
+        (the metric of a catalogue of that procedure alone) or its volume
+        changed, or the procedure was dropped.
+        """
+        found = self.shares.get(measures)
+        if found is None:
+            old = [p for p in effect.before.values() if p is not None]
+            new = [p for p in effect.change.procedures.values() if p is not None]
+            costs = effect.change.costs
+            if len(new) < len(old) or any(self.state.costs[p.code].volume != costs[p.code].volume for p in new):
+                found = frozenset(_SHARES)
+            else:
+                alone = [(metrics_of([self.state.row(p.code)]), metrics_of([metric_row(q, costs[q.code])]))
+                         for p, q in zip(old, new)]
+                found = frozenset(k for k in _SHARES if any(a[k] != b[k] for a, b in alone))
+            self.shares[measures] = found
+        return found
+
+    def _moves(self, measures: tuple[Measure, ...], effect: _Effect, r: TargetResult, metrics: dict) -> bool:
+        """Whether the effect of `measures` brings the target's metric closer to its goal."""
         old = metrics[r.metric]
         if r.metric in AMOUNT_METRICS:
             new = old + effect.delta[r.metric]
-        elif r.metric not in effect.shares:
+        elif r.metric not in self._shares(measures, effect):
             return False
         else:
-            new = self._whole(effect, current)[r.metric]
+            new = self.state.metrics(effect.change)[r.metric]  # the whole catalogue counted again
         if old is None or new is None:
             return old is None and new is not None and r.target.at_least is not None
         return new < old if r.target.reduce_by is not None else new > old
-
-    def _whole(self, effect: _Effect, current: Catalog) -> dict:
-        """Every metric of the catalogue after the effect (the whole catalogue is counted again)."""
-        changed = effect.change.procedures
-        kept = tuple(q for q in (changed.get(p.code, p) for p in current.procedures) if q is not None)
-        return compute_metrics(current.with_procedures(kept), {**self.state.costs, **effect.change.costs})
 
 
 class _Ranking:
@@ -397,8 +428,3 @@ class _Ranking:
                 self.entries += self.by_code[code]
         # the entries kept are one sorted run: sorting merges the new ones into it
         self.entries.sort()
-
-
-def _alone(p: Procedure, costs: dict[str, ProcedureCost], base: Catalog) -> dict:
-    """The metrics of a catalogue holding `p` alone."""
-    return compute_metrics(base.with_procedures((p,)), costs)

@@ -19,6 +19,7 @@ from typing import Any
 from .catalog.raw import RawMap
 from .cost import CostModel, ProcedureCost, catalog_costs, procedure_cost
 from .measures import ACTIONS, Measure, check_measure, freeze, measure_changes
+from .metrics import metric_row, metrics_of
 from .model import Catalog, Location, Procedure
 from .settings import Checker, read_settings
 
@@ -165,6 +166,31 @@ class CostedProcedures:
         self.days = days
         self.procedures: dict[str, Procedure | None] = {p.code: p for p in catalog.procedures}
         self.costs: dict[str, ProcedureCost] = dict(costs) if costs is not None else catalog_costs(catalog, cost_model)
+        self._rows: dict[str, tuple] = {}  # each procedure's metric_row, made when first asked
+
+    def row(self, code: str) -> tuple:
+        """The `metric_row` of procedure `code` as it is, made once until a measure changes the procedure."""
+        found = self._rows.get(code)
+        if found is None:
+            found = self._rows[code] = metric_row(self.procedures[code], self.costs[code])
+        return found
+
+    def metrics(self, change: Change | None = None) -> dict[str, float | None]:
+        """`compute_metrics` of the catalogue as it is (`catalog()`), or as it would be after `change`.
+
+        A plan asks after every measure, and of many a candidate: only the
+        rows of the procedures changed are made again.
+        """
+        changed = change.procedures if change is not None else {}
+        rows = []
+        for code, p in self.procedures.items():
+            if code in changed:
+                q = changed[code]
+                if q is not None:
+                    rows.append(metric_row(q, change.costs[code]))
+            elif p is not None:
+                rows.append(self.row(code))
+        return metrics_of(rows)
 
     def preview(self, measures: Iterable[Measure]) -> Change:
         """What `measures`, applied in order, would change; one that does not apply (any more) is passed over."""
@@ -186,6 +212,7 @@ class CostedProcedures:
         change = self.preview((m,))
         for code, p in change.procedures.items():
             self.procedures[code] = p
+            self._rows.pop(code, None)
             if p is None:
                 del self.costs[code]
             else:

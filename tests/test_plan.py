@@ -267,7 +267,7 @@ def test_every_round_ranks_and_picks_as_a_fresh_sort_of_every_candidate(syntheti
                 suggested.setdefault(f.procedure, {}).setdefault(f.measure, f.rule)
         fresh = plan_module._Chooser(self.state)
         fresh.taken = self.taken
-        fresh.offer(suggested)
+        fresh.offer(suggested, {})  # every saving worked out from the measure, none as the rules priced it
         candidates = [m for measures in suggested.values() for m in measures if m not in self.taken]
         savings = {m: fresh.change((m,)).annual_saving for m in candidates}
         ranked = sorted(candidates, key=lambda m: -savings[m])
@@ -296,14 +296,16 @@ def test_a_merge_is_priced_again_when_the_procedure_it_merges_into_changes(catal
     state = CostedProcedures(catalog, settings.cost_model)
     chooser = plan_module._Chooser(state)
     merges = {code: {Measure("merge", code, into="2.000005"): "INT001"} for code in ("2.000003", "2.000004")}
-    chooser.offer(merges)
-    assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_020_000]
+    priced = {m: saving for m, saving in zip([*merges["2.000003"], *merges["2.000004"]], [24_020_000, 30_000_000])}
+    chooser.offer(merges, priced)  # as the rules priced them: what they change is not worked out yet
+    assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_020_000] and not chooser.changes
     # 2.000005 no longer asks for copies of bao_cao (20 x 1,000 a year), which merging 2.000003, its issuer, saved too
     edit = Measure("set_document", "2.000005", evidence="bao_cao", values=(("copies", 0),))
     before = chooser.take(edit)
     assert state.apply(edit) == 20_000
     stale = chooser.forget(before)
-    chooser.offer({code: merges.get(code, {}) for code in stale})
+    assert stale == {"2.000003", "2.000004", "2.000005"}
+    chooser.offer({code: merges.get(code, {}) for code in stale}, {})
     assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_000_000]
 
 

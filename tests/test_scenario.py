@@ -53,6 +53,29 @@ def test_scenario_abolishes_merges_and_removes_a_document(mini_catalog):
     assert len(mini_catalog.procedures) == 3
 
 
+def test_the_working_copys_metrics_are_those_of_its_catalogue_as_measures_apply(mini_catalog):
+    # A plan asks for them after every measure and of many candidates: each procedure's row is kept, so they
+    # must stay those of the catalogue counted again, to the last bit.
+    from simplify.measures import Measure
+    from simplify.metrics import compute_metrics
+    from simplify.scenario import CostedProcedures
+
+    state = CostedProcedures(mini_catalog, CostModel())
+    measures = [Measure("remove_document", "1.000001", evidence="cccd"), Measure("abolish", "2.000003"),
+                Measure("merge", "1.000001", into="1.000002")]
+    assert state.metrics() == compute_metrics(mini_catalog, state.costs)
+    for m in measures:
+        change = state.preview((m,))
+        state.apply(m)
+        assert state.metrics() == compute_metrics(state.catalog(), state.costs)
+        assert state.metrics() != compute_metrics(mini_catalog, catalog_costs(mini_catalog, CostModel()))
+        # and of a change not applied: the same as the catalogue it would make
+        before = CostedProcedures(mini_catalog, CostModel())
+        for done in measures[:measures.index(m)]:
+            before.apply(done)
+        assert before.metrics(change) == state.metrics()
+
+
 def test_merge_carries_the_dropped_procedures_documents(mini_catalog, tmp_path):
     file = tmp_path / "merge.yaml"
     file.write_text('measures:\n  - merge: {from: "1.000001", into: "1.000002"}\n', encoding="utf-8")
