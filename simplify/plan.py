@@ -25,7 +25,7 @@ from typing import Any
 
 from .analysis import Analysis, Settings
 from .cost import ProcedureCost, catalog_costs
-from .measures import Measure, touched_codes
+from .measures import ACTIONS, Measure, touched_codes
 from .metrics import METRICS, metric_row, metrics_of
 from .model import Catalog, Procedure
 from .network import Links, links, relinked
@@ -35,6 +35,7 @@ from .scenario import Change, CostedProcedures
 from .targets import AMOUNT_METRICS, Target, TargetResult, evaluate_targets, fixed_baselines
 
 _WHOLE = ("abolish", "merge")  # measures on a whole procedure, never part of a group
+_PARTS = frozenset(ACTIONS) - {*_WHOLE, "set_procedure"}  # measures on a procedure's steps, documents or fees
 _SHARES = tuple(m for m in METRICS if m not in AMOUNT_METRICS)
 
 
@@ -342,9 +343,20 @@ class _Chooser:
             effect = self.effect(measures)
             return any(self._moves(measures, effect, r, metrics) for r in unmet)
 
-        pick = next((m for m in self.ranking.measures() if moves((m,))), None)
-        if pick is not None:
-            return pick
+        # When every target unmet is on a count or a cost, a candidate whose change to each of them has the
+        # wrong sign (or none) cannot move one, in this round or a later: the signs are kept with its entry, and
+        # most of the ranking is passed over on them.
+        wanted = {(r.metric, r.target.reduce_by is not None) for r in unmet}
+        amounts_only = all(metric in AMOUNT_METRICS for metric, _ in wanted)
+        for negated, _, _, m, known in self.ranking.entries:
+            if amounts_only:
+                signs = known[0]
+                if signs is None:
+                    signs = known[0] = self._signs(m, -negated)
+                if signs.isdisjoint(wanted):
+                    continue
+            if moves((m,)):
+                return m
         ranked = list(self.ranking.measures())
         groups: dict[str, tuple[Measure, ...]] = {}
         for m in ranked:
@@ -364,6 +376,21 @@ class _Chooser:
         m_new = metrics_of([metric_row(q, change.costs[q.code]) for q in new])
         delta = {k: m_new[k] - m_old[k] for k in AMOUNT_METRICS}
         return _Effect(before, change, delta)
+
+    def _signs(self, m: Measure, saving: float) -> frozenset[tuple[str, bool]]:
+        """(count or cost, whether it falls) for each that measure `m`, of annual saving `saving`, changes.
+
+        Adding a change that is not negative never makes a float smaller, so
+        a candidate moves a target of cutting one only if it makes it fall. A
+        measure on a procedure's parts moves no count, and its procedure's
+        cost, alone in its kind's sum, falls by the saving: the sign is the
+        saving's, told without working out what the measure changes.
+        """
+        if m.action in _PARTS:
+            kind = "internal" if self.state.procedures[m.procedure].kind == "internal" else "external"
+            return frozenset() if saving == 0 else frozenset(
+                (("annual_cost", saving > 0), (f"{kind}_annual_cost", saving > 0)))
+        return frozenset((k, d < 0) for k, d in self.effect((m,)).delta.items() if d != 0)
 
     def _shares(self, measures: tuple[Measure, ...], effect: _Effect) -> frozenset[str]:
         """The shares the effect of `measures` may move, known as long as their change is.
@@ -406,13 +433,15 @@ class _Ranking:
 
     The findings' order is by procedure code, then as the rules found the
     measures (`_Suggestions.by_procedure`). Entries (-saving, code, index,
-    measure) are kept sorted, so replacing one procedure's candidates leaves
-    every other entry in place.
+    measure, known) are kept sorted, so replacing one procedure's candidates
+    leaves every other entry in place. `known` holds what a round found out
+    about the candidate (`_Chooser.choose`): it lasts as long as the entry,
+    which is made again when its procedure's candidates are scored again.
     """
 
     def __init__(self):
-        self.entries: list[tuple[float, str, int, Measure]] = []
-        self.by_code: dict[str, list[tuple[float, str, int, Measure]]] = {}
+        self.entries: list[tuple[float, str, int, Measure, list]] = []
+        self.by_code: dict[str, list[tuple[float, str, int, Measure, list]]] = {}
 
     def measures(self) -> Iterator[Measure]:
         return (entry[3] for entry in self.entries)
@@ -424,7 +453,7 @@ class _Ranking:
                 del self.entries[bisect_left(self.entries, entry)]
         for code, pairs in scored.items():
             if pairs:
-                self.by_code[code] = [(-saving, code, i, m) for i, (saving, m) in enumerate(pairs)]
+                self.by_code[code] = [(-saving, code, i, m, [None]) for i, (saving, m) in enumerate(pairs)]
                 self.entries += self.by_code[code]
         # the entries kept are one sorted run: sorting merges the new ones into it
         self.entries.sort()

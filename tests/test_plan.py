@@ -271,7 +271,7 @@ def test_every_round_ranks_and_picks_as_a_fresh_sort_of_every_candidate(syntheti
         candidates = [m for measures in suggested.values() for m in measures if m not in self.taken]
         savings = {m: fresh.change((m,)).annual_saving for m in candidates}
         ranked = sorted(candidates, key=lambda m: -savings[m])
-        assert [(m, -saving) for saving, _, _, m in self.ranking.entries] == [(m, savings[m]) for m in ranked]
+        assert [(m, -saving) for saving, _, _, m, _ in self.ranking.entries] == [(m, savings[m]) for m in ranked]
         pick = choose(self, metrics, unmet)
         assert pick == choose(fresh, metrics, unmet)
         rounds += 1
@@ -307,6 +307,28 @@ def test_a_merge_is_priced_again_when_the_procedure_it_merges_into_changes(catal
     assert stale == {"2.000003", "2.000004", "2.000005"}
     chooser.offer({code: merges.get(code, {}) for code in stale}, {})
     assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_000_000]
+
+
+def test_the_signs_a_round_passes_candidates_over_on_are_those_of_what_they_change(synthetic, catalog, settings):
+    # A measure on a procedure's parts is told apart by its saving's sign, without working out its change.
+    from simplify import plan as plan_module
+    from simplify.rules.engine import find
+    from simplify.scenario import CostedProcedures
+
+    checked = set()
+    for cat in (synthetic, catalog):
+        state = CostedProcedures(cat, settings.cost_model, days=False)
+        suggested: dict = {}
+        for f in find(cat, settings.rules, settings.cost_model, state.costs):
+            if not f.waived and f.measure is not None:
+                suggested.setdefault(f.procedure, {}).setdefault(f.measure, f.rule)
+        chooser = plan_module._Chooser(state)
+        chooser.offer(suggested, {})
+        for negated, _, _, m, _ in chooser.ranking.entries:
+            delta = chooser.effect((m,)).delta
+            assert chooser._signs(m, -negated) == {(k, d < 0) for k, d in delta.items() if d != 0}, m
+            checked.add(m.action)
+    assert {"remove_document", "set_document", "set_step", "merge"} <= checked, checked
 
 
 # Catalogues and targets whose plans take merges, abolitions, groups of measures and measures that only help together.
