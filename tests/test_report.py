@@ -413,3 +413,15 @@ def test_a_target_figure_shows_a_fraction_only_where_it_has_one():
     assert [_target_format("internal_procedures", v) for v in (23, 12.0, 11.5, None)] == [
         "#,##0", "#,##0", "#,##0.0", "#,##0"]
     assert _target_format("full_online_share", 0.9996) == "0.00%" and _target_format("annual_cost", 1.5) == MONEY
+
+
+def test_characters_a_sheet_cannot_hold_are_dropped_and_every_other_kept():
+    from openpyxl import Workbook
+
+    from simplify.report.excel import _Sheet
+
+    sheet = _Sheet(Workbook().active)
+    texts = ["a\x0bb\x01c\x1f", "tab\there\nnew line\r", "Thủ tục\u00a0hành chính\u2028"]
+    for col, text in enumerate(texts, 1):
+        sheet.put(1, col, text)
+    assert [sheet.cells[1][col][0] for col in (1, 2, 3)] == ["abc", texts[1], texts[2]]

@@ -380,7 +380,8 @@ class _Sheet:
         if value is None:
             value, look = "–", self.unknown  # a share over an empty set, or a value unknown
         if isinstance(value, str):
-            value = self.legal(value)[:EXCEL_TEXT_LIMIT]
+            # every character a sheet cannot hold is a control character: most texts need no search for them
+            value = (value if value.isprintable() else self.legal(value))[:EXCEL_TEXT_LIMIT]
         self.cells.setdefault(row, {})[col] = (value, None if isinstance(value, str) else number_format, look)
         if fit:
             length = _shown_length(value, number_format)
