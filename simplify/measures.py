@@ -293,9 +293,9 @@ def measure_changes(procedures: Mapping[str, Procedure | None], m: Measure) -> d
     return {p.code: edited}
 
 
-def touched_codes(m: Measure) -> tuple[str, ...]:
-    """The procedures `m` may change: those `measure_changes` names when it applies."""
-    return (m.procedure, m.into) if m.action == "merge" else (m.procedure,)
+def others_changed(m: Measure) -> tuple[str, ...]:
+    """The procedures besides its own that `m` may change (`measure_changes`): the one a merge goes into."""
+    return (m.into,) if m.action == "merge" else ()
 
 
 def measure_edit(p: Procedure, m: Measure) -> dict[str, Any]:

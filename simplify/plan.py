@@ -25,7 +25,7 @@ from typing import Any
 
 from .analysis import Analysis, Settings
 from .cost import ProcedureCost, catalog_costs
-from .measures import ACTIONS, Measure, touched_codes
+from .measures import ACTIONS, Measure, others_changed
 from .metrics import METRICS, metric_row, metrics_of
 from .model import Catalog, Procedure
 from .network import Links, links, relinked
@@ -148,19 +148,19 @@ def _plan(catalog: Catalog, settings: Settings, costs: dict[str, ProcedureCost],
     first, before = metrics, state.annual_cost()
     suggestions = _Suggestions(state, settings, findings)
     chooser = _Chooser(state)
-    chooser.offer(suggestions.by_procedure, suggestions.priced(suggestions.by_procedure))
+    chooser.offer(suggestions.by_procedure, set(suggestions.by_procedure))
     steps: list[PlanStep] = []
     cumulative = 0.0
     while not all(r.met for r in results) and (max_measures is None or len(steps) < max_measures):
         pick = chooser.choose(metrics, [r for r in results if not r.met])
         if pick is None:
             break
-        rule = suggestions.by_procedure[pick.procedure][pick]
+        rule, _ = suggestions.by_procedure[pick.procedure][pick]
         before_pick = chooser.take(pick)
         saving = state.apply(pick)
         stale = chooser.forget(before_pick)  # candidates to score again
         found = suggestions.refresh(before_pick)  # candidates that may have come or gone
-        chooser.offer({code: suggestions.by_procedure.get(code, {}) for code in stale | found}, suggestions.priced(found))
+        chooser.offer({code: suggestions.by_procedure.get(code, {}) for code in stale | found}, found)
         cumulative += saving
         metrics = state.metrics()
         results = tuple(evaluate_targets(targets, catalog.info, baselines, metrics, metrics))
@@ -186,13 +186,9 @@ class _Suggestions:
         """`findings`: every finding of the rules on the state's catalogue as it is."""
         self.state, self.settings = state, settings
         self.links = links(state.catalog())
-        self.by_procedure: dict[str, dict[Measure, str]] = {code: {} for code in state.procedures}
-        self.savings: dict[Measure, float] = {}  # as the rules priced each measure when they last found it
+        # code -> measure -> (the rule that first suggested it, its saving as the rules priced it then)
+        self.by_procedure: dict[str, dict[Measure, tuple[str, float]]] = {code: {} for code in state.procedures}
         self._note(findings)
-
-    def priced(self, codes: Iterable[str]) -> dict[Measure, float]:
-        """The savings of the measures suggested for `codes`, whose rules ran on the procedures as they are."""
-        return {m: self.savings[m] for code in codes for m in self.by_procedure.get(code, ())}
 
     def refresh(self, before: dict[str, Procedure | None]) -> set[str]:
         """Find again after a measure replaced the procedures `before` holds (as they were) in the state.
@@ -224,8 +220,7 @@ class _Suggestions:
         """Note the measures `findings` suggest, in their order, under their procedures (each already noted)."""
         for f in findings:
             if not f.waived and f.measure is not None:
-                self.by_procedure[f.procedure].setdefault(f.measure, f.rule)
-                self.savings[f.measure] = f.annual_saving
+                self.by_procedure[f.procedure].setdefault(f.measure, (f.rule, f.annual_saving))
 
 
 def _near(net: Links, code: str) -> tuple[str, ...]:
@@ -294,24 +289,26 @@ class _Chooser:
             found = self.effects[measures] = self._effect(self.change(measures))
         return found
 
-    def offer(self, suggested: dict[str, dict[Measure, str]], priced: dict[Measure, float]) -> None:
+    def offer(self, suggested: dict[str, dict[Measure, tuple[str, float]]], priced: set[str]) -> None:
         """Rank the measures suggested for each procedure named, in place of those ranked for it so far.
 
-        `priced`: savings of these measures that are current (the rules ran on
-        the procedures as they are); the others are worked out. Either way a
-        measure is known to read the procedures it may change, so that a
-        measure changing them makes it scored again (`forget`).
+        `priced`: the procedures whose measures' savings, as the rules priced
+        them, are current (their rules ran on the procedures as they are); the
+        others' are worked out. Either way a
+        measure is known to read the other procedures it may change, so that
+        a measure changing one makes it scored again (`forget`); its own
+        procedure, changed, has its rules run again (`_Suggestions.refresh`).
         """
         scored: dict[str, list[tuple[float, Measure]]] = {}
         for code, measures in suggested.items():
             pairs = scored[code] = []
-            for m in measures:
-                if m in self.taken:
+            current = code in priced
+            for m, (_, saving) in measures.items():
+                if self.taken and m in self.taken:
                     continue
-                saving = priced.get(m)
-                if saving is None:
+                if not current:
                     saving = self.change((m,)).annual_saving
-                for read in touched_codes(m):
+                for read in others_changed(m):
                     self.touching.setdefault(read, set()).add((m,))
                 pairs.append((saving, m))
         self.ranking.replace(scored)

@@ -264,10 +264,10 @@ def test_every_round_ranks_and_picks_as_a_fresh_sort_of_every_candidate(syntheti
         suggested: dict = {}
         for f in find(self.state.catalog(), settings.rules, settings.cost_model, self.state.costs):
             if not f.waived and f.measure is not None:
-                suggested.setdefault(f.procedure, {}).setdefault(f.measure, f.rule)
+                suggested.setdefault(f.procedure, {}).setdefault(f.measure, (f.rule, f.annual_saving))
         fresh = plan_module._Chooser(self.state)
         fresh.taken = self.taken
-        fresh.offer(suggested, {})  # every saving worked out from the measure, none as the rules priced it
+        fresh.offer(suggested, set())  # every saving worked out from the measure, none as the rules priced it
         candidates = [m for measures in suggested.values() for m in measures if m not in self.taken]
         savings = {m: fresh.change((m,)).annual_saving for m in candidates}
         ranked = sorted(candidates, key=lambda m: -savings[m])
@@ -295,9 +295,9 @@ def test_a_merge_is_priced_again_when_the_procedure_it_merges_into_changes(catal
 
     state = CostedProcedures(catalog, settings.cost_model)
     chooser = plan_module._Chooser(state)
-    merges = {code: {Measure("merge", code, into="2.000005"): "INT001"} for code in ("2.000003", "2.000004")}
-    priced = {m: saving for m, saving in zip([*merges["2.000003"], *merges["2.000004"]], [24_020_000, 30_000_000])}
-    chooser.offer(merges, priced)  # as the rules priced them: what they change is not worked out yet
+    merges = {code: {Measure("merge", code, into="2.000005"): ("INT001", saving)}
+              for code, saving in (("2.000003", 24_020_000), ("2.000004", 30_000_000))}
+    chooser.offer(merges, set(merges))  # as the rules priced them: what they change is not worked out yet
     assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_020_000] and not chooser.changes
     # 2.000005 no longer asks for copies of bao_cao (20 x 1,000 a year), which merging 2.000003, its issuer, saved too
     edit = Measure("set_document", "2.000005", evidence="bao_cao", values=(("copies", 0),))
@@ -305,7 +305,7 @@ def test_a_merge_is_priced_again_when_the_procedure_it_merges_into_changes(catal
     assert state.apply(edit) == 20_000
     stale = chooser.forget(before)
     assert stale == {"2.000003", "2.000004", "2.000005"}
-    chooser.offer({code: merges.get(code, {}) for code in stale}, {})
+    chooser.offer({code: merges.get(code, {}) for code in stale}, set())
     assert [-saving for saving, *_ in chooser.ranking.entries] == [30_000_000, 24_000_000]
 
 
@@ -321,9 +321,9 @@ def test_the_signs_a_round_passes_candidates_over_on_are_those_of_what_they_chan
         suggested: dict = {}
         for f in find(cat, settings.rules, settings.cost_model, state.costs):
             if not f.waived and f.measure is not None:
-                suggested.setdefault(f.procedure, {}).setdefault(f.measure, f.rule)
+                suggested.setdefault(f.procedure, {}).setdefault(f.measure, (f.rule, f.annual_saving))
         chooser = plan_module._Chooser(state)
-        chooser.offer(suggested, {})
+        chooser.offer(suggested, set())
         for negated, _, _, m, _ in chooser.ranking.entries:
             delta = chooser.effect((m,)).delta
             assert chooser._signs(m, -negated) == {(k, d < 0) for k, d in delta.items() if d != 0}, m
