@@ -375,17 +375,24 @@ class _Sheet:
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, *, fit: bool = True,
             look: _Look | None = None) -> None:
         """One value of the sheet: text always as a string (never a formula), figures with their format."""
-        if isinstance(value, Figure):
-            value, number_format = value.value, value.format
-        if value is None:
-            value, look = "–", self.unknown  # a share over an empty set, or a value unknown
+        if value.__class__ is not str:  # most values are texts: this runs for each of a million cells
+            if isinstance(value, Figure):
+                value, number_format = value.value, value.format
+            if value is None:
+                value, look = "–", self.unknown  # a share over an empty set, or a value unknown
         if isinstance(value, str):
             # every character a sheet cannot hold is a control character: most texts need no search for them
             value = (value if value.isprintable() else self.legal(value))[:EXCEL_TEXT_LIMIT]
-        self.cells.setdefault(row, {})[col] = (value, None if isinstance(value, str) else number_format, look)
-        if fit:
+            number_format, length = None, len(value)
+        else:
             length = _shown_length(value, number_format)
-            self.widths[col] = max(self.widths.get(col, 0), length)
+        line = self.cells.get(row)
+        if line is None:
+            line = self.cells[row] = {}
+        line[col] = (value, number_format, look)
+        if fit:
+            if length > self.widths.get(col, -1):
+                self.widths[col] = length
             if length > MAX_WIDTH - 2:  # only a text past the cap can be too long for its fitted column
                 self.long.append((row, col, length))
 
@@ -486,11 +493,13 @@ class _Sheet:
         rows = []
         for row in sorted(self.cells):
             cells = []
+            number = str(row)
             for col, (value, number_format, look) in sorted(self.cells[row].items()):
                 key = (number_format, look, isinstance(value, date))  # a date brings a format of its own
-                if key not in styles:
-                    styles[key] = self._style(value, number_format, look)
-                cells.append(cell_xml(f"{letters[col]}{row}", value, styles[key], epoch))
+                style = styles.get(key)
+                if style is None:
+                    style = styles[key] = self._style(value, number_format, look)
+                cells.append(cell_xml(letters[col] + number, value, style, epoch))
             # encoded as openpyxl's writer encodes (a character UTF-8 cannot hold becomes a reference)
             rows.append(row_xml(row, heights.get(row), cells).encode("utf-8", "xmlcharrefreplace"))
         return b"".join(rows)

@@ -36,7 +36,9 @@ def cell_xml(ref: str, value: Any, style: str, epoch: Any) -> str:
             return f'<c r="{ref}"{style} t="inlineStr" />'
         stripped = value.strip()
         space = ' xml:space="preserve"' if stripped and stripped != value else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+        if "&" in value or "<" in value or ">" in value:  # most texts have none: no call to replace them
+            value = escape(value)
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
     if isinstance(value, date):  # a date is stored as the number of days since the workbook's epoch
         value = to_excel(value, epoch)
     elif isinstance(value, bool) or not isinstance(value, (int, float)):
