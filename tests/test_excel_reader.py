@@ -565,3 +565,25 @@ def test_a_read_that_stops_early_leaves_no_thread_behind(tmp_path):
     _, diags = read_workbook(book, Limits(max_procedures=2))  # stops before the child sheets are read
     assert [d.code for d in diags] == ["E108"]
     assert threading.active_count() == before
+
+
+def test_sheets_whose_grids_together_pass_what_one_may_take_are_read_one_at_a_time(tmp_path, monkeypatch):
+    # Parsed ahead, every sheet's grid would be in memory at once: a workbook of many sheets each just under
+    # the limit (a few far-flung cells each) must not take that many times the memory of one.
+    import openpyxl
+
+    path = workbook(tmp_path / "mini.xlsx", MINI_VI)
+    ahead = read_workbook(path)
+    sheets = openpyxl.load_workbook(path).worksheets
+    largest = max(ws.max_row * ws.max_column for ws in sheets)
+    assert sum(ws.max_row * ws.max_column for ws in sheets) > largest
+    monkeypatch.setattr(excel_reader, "MAX_SHEET_CELLS", largest)
+    lanes = []
+    enter = excel_reader._Lanes.__enter__
+    monkeypatch.setattr(excel_reader._Lanes, "__enter__", lambda self: lanes.append(len(self._threads)) or enter(self))
+    alone = read_workbook(path)
+    assert lanes == [0]
+    assert alone[0] == ahead[0] and alone[1] == ahead[1]
+    monkeypatch.setattr(excel_reader, "MAX_SHEET_CELLS", 20_000_000)
+    read_workbook(path)
+    assert lanes[1] > 0

@@ -88,18 +88,20 @@ _MEMBER_PROBLEMS = {
 }
 
 
-def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
+def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> tuple[list[Diagnostic],
+                                                                                 list[tuple[str, str]], int]:
     """Reasons not to hand the workbook at `path` (or its bytes `data`, already read) to calamine: not an xlsx
-    (E101), too large or hostile (E108); and (sheet, cell) of the cells whose value it does not hold."""
+    (E101), too large or hostile (E108); (sheet, cell) of the cells whose value it does not hold; and the cells
+    of the grids calamine would lay out for all its parts together (rows x columns of each)."""
     where = Location(path.name)
     try:
         size = path.stat().st_size if data is None else len(data)
     except OSError as exc:
         en, vi = os_error(exc)
-        return [diag("E101", where, f"cannot read the file: {en}", f"không đọc được tệp: {vi}")], []
+        return [diag("E101", where, f"cannot read the file: {en}", f"không đọc được tệp: {vi}")], [], 0
     packed, unpacked = PACKED_FACTOR * limits.max_file_bytes, UNPACKED_FACTOR * limits.max_file_bytes
     if size > packed:
-        return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)], []
+        return [_too_large(where, f"the workbook is {size:,} bytes", f"bảng tính có {size:,} byte", packed)], [], 0
 
     def open_zip() -> zipfile.ZipFile:
         return zipfile.ZipFile(path if data is None else io.BytesIO(data))
@@ -111,30 +113,32 @@ def inspect_workbook(path: Path, limits: Limits, data: bytes | None = None) -> t
             ValueError, OSError) as exc:
         return [diag("E101", where,
                      f"not an Excel .xlsx workbook ({exc}); save it as .xlsx (Excel Workbook), without a password",
-                     f"không phải bảng tính Excel .xlsx ({exc}); hãy lưu dưới dạng .xlsx (Excel Workbook), không đặt mật khẩu")], []
+                     f"không phải bảng tính Excel .xlsx ({exc}); hãy lưu dưới dạng .xlsx (Excel Workbook), không đặt mật khẩu")], [], 0
 
 
 def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int,
-                     open_zip: Callable[[], zipfile.ZipFile]) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
+                     open_zip: Callable[[], zipfile.ZipFile]) -> tuple[list[Diagnostic], list[tuple[str, str]], int]:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         return [diag("E108", where, f"the zip holds {len(infos):,} parts, over the limit of {MAX_MEMBERS:,}",
-                     f"tệp zip chứa {len(infos):,} phần, vượt giới hạn {MAX_MEMBERS:,}")], []
+                     f"tệp zip chứa {len(infos):,} phần, vượt giới hạn {MAX_MEMBERS:,}")], [], 0
     declared = sum(i.file_size for i in infos)
     if declared > unpacked:
         return [_too_large(where, f"the workbook unpacks to {declared:,} bytes",
-                           f"bảng tính giải nén ra {declared:,} byte", unpacked)], []
+                           f"bảng tính giải nén ra {declared:,} byte", unpacked)], [], 0
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             return [diag("E108", where, f"a zip bomb: {info.filename} unpacks to {ratio:,} times its size",
-                         f"zip bomb: {info.filename} giải nén ra gấp {ratio:,} lần kích thước")], []
+                         f"zip bomb: {info.filename} giải nén ra gấp {ratio:,} lần kích thước")], [], 0
     sheets = _sheet_parts(archive)
     left = unpacked
     valueless: list[tuple[str, str]] = []
+    grids = 0
     for info, scan in zip(infos, _prescan(open_zip, infos)):
         size, rows, columns, problem, cells = scan or _scan_member(archive, info, left)
         left -= size
+        grids += rows * columns
         if info.filename in sheets:
             valueless += [(sheets[info.filename], ref) for ref in cells]
         if problem is None and size != info.file_size:
@@ -149,8 +153,8 @@ def _inspect_members(archive: zipfile.ZipFile, where: Location, unpacked: int,
             part_en = info.filename if sheet is None else "sheet {sheet} ({name})".format(**facts)
             part_vi = info.filename if sheet is None else "trang {sheet} ({name})".format(**facts)
             here = where if sheet is None else Location(where.file, sheet=sheet)
-            return [diag(code, here, en.format(part=part_en, **facts), vi.format(part=part_vi, **facts))], []
-    return [], valueless
+            return [diag(code, here, en.format(part=part_en, **facts), vi.format(part=part_vi, **facts))], [], 0
+    return [], valueless, grids
 
 
 def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, int, int, str | None,
@@ -301,7 +305,7 @@ def read_workbook(path: Path, limits: Limits = Limits(), data: bytes | None = No
     """The catalogue in an .xlsx workbook (from `data`, its bytes, when they were read already) and every
     diagnostic; None when the workbook cannot be read."""
     path = Path(path)
-    problems, valueless = inspect_workbook(path, limits, data)
+    problems, valueless, grids = inspect_workbook(path, limits, data)
     if problems:
         return None, problems
     from python_calamine import CalamineWorkbook
@@ -318,7 +322,9 @@ def read_workbook(path: Path, limits: Limits = Limits(), data: bytes | None = No
     try:
         reader = _Reader(book, open_book, path, limits)
         reader.valueless(valueless)
-        return reader.catalog()
+        # Parsed ahead, the grids of the sheets are all in memory at once: only while together they are within
+        # what one sheet may take (a hostile workbook of many far-flung sheets is read a sheet at a time).
+        return reader.catalog(ahead=grids <= MAX_SHEET_CELLS)
     finally:
         book.close()
 
@@ -350,8 +356,9 @@ class _Lanes:
         for name in names:
             self._sheets[name] = Future()
             self._wanted.put((name, self._sheets[name]))
+        self._book = book
         self._stopped = False
-        count = max(1, min(jobs(), MAX_LANES, len(names)))
+        count = min(max(1, jobs()), MAX_LANES, len(names))
         self._threads = [threading.Thread(target=self._lane, args=(book if i == 0 else None, open_book), daemon=True)
                          for i in range(count)]
 
@@ -366,8 +373,10 @@ class _Lanes:
             thread.join()
 
     def sheet(self, name: str) -> tuple[Any, str | None]:
-        """The parsed sheet `name`, or None and what went wrong (calamine's sheet object, once)."""
-        return self._sheets.pop(name).result()
+        """The parsed sheet `name`, or None and what went wrong (calamine's sheet object, once); parsed here,
+        with the caller's workbook, when no sheet was wanted ahead (then no lane runs)."""
+        ahead = self._sheets.pop(name, None)
+        return ahead.result() if ahead is not None else _calamine(self._book.get_sheet_by_name, name)
 
     def _lane(self, book: Any, open_book: Callable[[], tuple[Any, str | None]]) -> None:
         own = book is None
@@ -388,19 +397,6 @@ class _Lanes:
 
 # The sheets of the workbook form, folded as their names are matched.
 _KNOWN_SHEETS = (*(fold(t.sheet) for t in TABLES), CATALOG_SHEET)
-
-
-class _RowCells:
-    """The cells of one row by key, located only when a diagnostic asks (most rows never do)."""
-
-    __slots__ = ("file", "sheet", "row", "letters")
-
-    def __init__(self, file: str, sheet: str, row: int, letters: dict[str, str]):
-        self.file, self.sheet, self.row, self.letters = file, sheet, row, letters
-
-    def get(self, key: str, default: Location | None = None) -> Location | None:
-        letter = self.letters.get(key)
-        return default if letter is None else Location(self.file, sheet=self.sheet, cell=f"{letter}{self.row}")
 
 
 class _Reader:
@@ -442,10 +438,11 @@ class _Reader:
                             "ô chứa lỗi Excel (#N/A, #REF!...) hoặc công thức chưa được tính và lưu giá trị; hãy nhập giá trị, "
                             "hoặc mở và lưu lại bảng tính bằng Excel")
 
-    def catalog(self) -> tuple[Catalog | None, list[Diagnostic]]:
-        """Build everything in the loader's order: catalog info, databases, evidence types, procedures."""
+    def catalog(self, ahead: bool = True) -> tuple[Catalog | None, list[Diagnostic]]:
+        """Build everything in the loader's order: catalog info, databases, evidence types, procedures; the
+        sheets parsed `ahead` on threads of their own (`_Lanes`), or each when it is read."""
         b = self.builder
-        with _Lanes(self.book, self.open_book, self._wanted_sheets()) as self.lanes:
+        with _Lanes(self.book, self.open_book, self._wanted_sheets() if ahead else []) as self.lanes:
             info_raw = self._catalog_raw()
             info = b.catalog_info(info_raw, info_raw.loc()) if info_raw is not None else None
             databases, evidence_types = b.references(
