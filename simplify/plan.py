@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import ChainMap
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,7 +203,7 @@ class _Suggestions:
         for code in before:
             self.by_procedure.pop(code, None)
             for near in {*_near(self.links, code), *_near(after, code)} - before.keys():
-                if _seen(self.links, then, near) != _seen(after, now, near):
+                if _sees_change(self.links, after, then, now, before, near):
                     affected.add(near)
         self.links = after
         # the affected procedures with their neighbours have the same links as in the whole catalogue
@@ -228,16 +228,19 @@ def _near(net: Links, code: str) -> tuple[str, ...]:
     return (*net.consumers.get(code, ()), *net.suppliers.get(code, ()))
 
 
-def _seen(net: Links, procedures: dict[str, Procedure | None], code: str) -> tuple:
-    """What the links tell a rule about procedure `code`."""
-    consumers = net.consumers.get(code, ())
-    return (
-        consumers,
-        tuple(procedures[c].kind for c in consumers),
-        net.suppliers.get(code, ()),
-        net.life_event_suppliers.get(code, ()),
-        tuple(net.issued_by.get(d.evidence, ()) for d in procedures[code].documents),
-    )
+def _sees_change(old: Links, new: Links, then: Mapping[str, Procedure | None], now: dict[str, Procedure | None],
+                 changed: Collection[str], code: str) -> bool:
+    """Whether what the links tell a rule about procedure `code`, which did not change itself, differs once the
+    procedures `changed` did: its consumers and their kinds, its suppliers, its life event's suppliers, the
+    issuers of what it asks for (`rules.paths.Env`), from the links and procedures `old` and `then` to `new`
+    and `now`. Only a changed procedure can have another kind: a consumer's is not read unless it is one."""
+    consumers = old.consumers.get(code, ())
+    return (consumers != new.consumers.get(code, ())
+            or any(c in consumers and then[c].kind != now[c].kind for c in changed)
+            or old.suppliers.get(code, ()) != new.suppliers.get(code, ())
+            or old.life_event_suppliers.get(code, ()) != new.life_event_suppliers.get(code, ())
+            or any(old.issued_by.get(d.evidence, ()) != new.issued_by.get(d.evidence, ())
+                   for d in now[code].documents))
 
 
 @dataclass(frozen=True, slots=True)

@@ -331,6 +331,50 @@ def test_the_signs_a_round_passes_candidates_over_on_are_those_of_what_they_chan
     assert {"remove_document", "set_document", "set_step", "merge"} <= checked, checked
 
 
+def test_a_neighbour_is_found_again_exactly_when_what_its_rules_see_of_the_links_changed(synthetic, settings):
+    # What a rule reads of the links (rules.paths.Env), as a whole: a neighbour whose view differs must be found
+    # again, one whose view is the same need not be.
+    from collections import ChainMap
+
+    from simplify import plan as plan_module
+    from simplify.measures import Measure, check_measure
+    from simplify.network import links, relinked
+    from simplify.scenario import CostedProcedures
+
+    def seen(net, procedures, code):
+        consumers = net.consumers.get(code, ())
+        return (consumers, tuple(procedures[c].kind for c in consumers), net.suppliers.get(code, ()),
+                net.life_event_suppliers.get(code, ()),
+                tuple(net.issued_by.get(d.evidence, ()) for d in procedures[code].documents))
+
+    state = CostedProcedures(synthetic, settings.cost_model)
+    issuers = [p for p in synthetic.procedures if p.outputs]
+    flip = {"internal": "external", "external": "internal"}
+    measures = [Measure("set_procedure", p.code, values=(("kind", flip[p.kind]),)) for p in issuers[:8]]
+    measures += [Measure("abolish", p.code) for p in issuers[8:12]]
+    measures += [Measure("merge", a.code, into=b.code) for a, b in zip(issuers[12:16], issuers[16:20])]
+    measures += [Measure("remove_document", p.code, evidence=p.documents[0].evidence)
+                 for p in synthetic.procedures[:8] if p.documents]
+    compared, changed = 0, set()
+    for m in measures:
+        if check_measure(state.procedures, m) is not None:
+            continue
+        old = links(state.catalog())
+        before = {code: state.procedures[code] for code in state.preview((m,)).procedures}
+        state.apply(m)
+        now = state.procedures
+        new = relinked(old, {code: now[code] for code in before})
+        then = ChainMap(before, now)
+        for code in before:
+            for near in {*plan_module._near(old, code), *plan_module._near(new, code)} - before.keys():
+                expected = seen(old, then, near) != seen(new, now, near)
+                assert plan_module._sees_change(old, new, then, now, before, near) == expected, (m, near)
+                compared += 1
+                if expected:
+                    changed.add(m.action)
+    assert compared > 50 and changed == {"set_procedure", "abolish", "merge"}, (compared, changed)
+
+
 # Catalogues and targets whose plans take merges, abolitions, groups of measures and measures that only help together.
 AIMS = [("synthetic", ()), ("synthetic", ("full-online", "essential-online")), ("catalog", ()),
         ("catalog", ("full-online",)), ("catalog", ("internal-cost-cut", "online-dossiers"))]
