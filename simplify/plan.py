@@ -343,17 +343,22 @@ class _Chooser:
             effect = self.effect(measures)
             return any(self._moves(measures, effect, r, metrics) for r in unmet)
 
-        # When every target unmet is on a count or a cost, a candidate whose change to each of them has the
-        # wrong sign (or none) cannot move one, in this round or a later: the signs are kept with its entry, and
-        # most of the ranking is passed over on them.
-        wanted = {(r.metric, r.target.reduce_by is not None) for r in unmet}
-        amounts_only = all(metric in AMOUNT_METRICS for metric, _ in wanted)
+        # A candidate cannot move a target on a count or a cost its change moves the wrong way (or not at all),
+        # nor one on a share its change cannot move (`_shares`), in this round or a later: both are kept with
+        # its ranking entry, and most of the ranking is passed over on them.
+        amounts = {(r.metric, r.target.reduce_by is not None) for r in unmet if r.metric in AMOUNT_METRICS}
+        shares = {r.metric for r in unmet if r.metric not in AMOUNT_METRICS}
         for negated, _, _, m, known in self.ranking.entries:
-            if amounts_only:
-                signs = known[0]
-                if signs is None:
-                    signs = known[0] = self._signs(m, -negated)
-                if signs.isdisjoint(wanted):
+            signs = known[0]
+            if signs is None:
+                signs = known[0] = self._signs(m, -negated)
+            if signs.isdisjoint(amounts):
+                if not shares:
+                    continue
+                moved = known[1]
+                if moved is None:
+                    moved = known[1] = self._shares((m,), self.effect((m,)))
+                if moved.isdisjoint(shares):
                     continue
             if moves((m,)):
                 return m
@@ -453,7 +458,7 @@ class _Ranking:
                 del self.entries[bisect_left(self.entries, entry)]
         for code, pairs in scored.items():
             if pairs:
-                self.by_code[code] = [(-saving, code, i, m, [None]) for i, (saving, m) in enumerate(pairs)]
+                self.by_code[code] = [(-saving, code, i, m, [None, None]) for i, (saving, m) in enumerate(pairs)]
                 self.entries += self.by_code[code]
         # the entries kept are one sorted run: sorting merges the new ones into it
         self.entries.sort()
