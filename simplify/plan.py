@@ -214,7 +214,7 @@ class _Suggestions:
     def _keep(self, catalog: Catalog, codes: set[str]) -> None:
         for code in codes:
             self.by_procedure[code] = {}
-        self._note(find(catalog, self.settings.rules, self.settings.cost_model, self.state.costs, codes))
+        self._note(find(catalog, self.settings.rules, self.settings.cost_model, self.state.costs, codes, self.links))
 
     def _note(self, findings: Iterable[Finding]) -> None:
         """Note the measures `findings` suggest, in their order, under their procedures (each already noted)."""

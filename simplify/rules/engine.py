@@ -19,7 +19,7 @@ from ..measures import (OCCURRENCE, Measure, check_measure, chosen_documents, me
                         resolves_defaults)
 from ..metrics import metric_row, metrics_of
 from ..model import Catalog, Location, Procedure, Step, evolve, maker, resolve_procedure
-from ..network import links
+from ..network import Links, links
 from ..parallel import split_map
 from .finding import Finding, Part
 from .loader import load_rules
@@ -58,18 +58,20 @@ def _selectors(text: str | None, option: str, rules: tuple[Rule, ...]) -> tuple[
 
 
 def find(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel,
-         costs: dict[str, ProcedureCost], only: set[str] | None = None) -> list[Finding]:
+         costs: dict[str, ProcedureCost], only: set[str] | None = None, net: Links | None = None) -> list[Finding]:
     """Every finding of `rules` on `catalog`, waived ones included, by procedure, rule and location.
 
-    `only` limits them to the procedures it names; their links still come from the whole catalogue.
+    `only` limits them to the procedures it names; their links still come from the whole catalogue, or are
+    `net` when given (links that are the catalogue's as far as those procedures and their neighbours go).
     """
-    _, parts = examine(catalog, rules, cost_model, costs, only, projected=False)
+    _, parts = examine(catalog, rules, cost_model, costs, only, projected=False, net=net)
     return [f for code in sorted(parts) for f in parts[code].findings()]
 
 
 def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, costs: Mapping[str, ProcedureCost],
             only: set[str] | None = None, *, projected: bool = True, pickled: bool = False,
-            json: tuple[str, bool] | None = None) -> tuple[dict[str, ProcedureCost], dict[str, Part]]:
+            json: tuple[str, bool] | None = None, net: Links | None = None) -> tuple[dict[str, ProcedureCost],
+                                                                                    dict[str, Part]]:
     """The cost and the findings (as a `Part`) of each procedure `only` names (all when None), by code.
 
     `costs` are those already known (from the analysis cache, say): any other
@@ -87,7 +89,7 @@ def examine(catalog: Catalog, rules: Iterable[Rule], cost_model: CostModel, cost
     """
     by_target = {t: [r for r in rules if r.target == t] for t in TARGETS}
     costs = _Costs(costs, catalog, cost_model)
-    env = Env(links(catalog), costs, {p.code: p.kind for p in catalog.procedures})
+    env = Env(links(catalog) if net is None else net, costs, {p.code: p.kind for p in catalog.procedures})
     pricer = _Pricer(costs, cost_model)
     evidence = catalog.evidence_index()
     databases = catalog.database_index()
