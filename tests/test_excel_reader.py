@@ -587,3 +587,28 @@ def test_sheets_whose_grids_together_pass_what_one_may_take_are_read_one_at_a_ti
     monkeypatch.setattr(excel_reader, "MAX_SHEET_CELLS", 20_000_000)
     read_workbook(path)
     assert lanes[1] > 0
+
+
+def test_lanes_that_cannot_open_a_workbook_or_start_leave_the_sheets_to_those_that_can(monkeypatch):
+    monkeypatch.setenv("SIMPLIFY_JOBS", "2")
+    names = ["catalog", "procedures", "steps", "documents"]
+    first = _FakeBook()
+    with excel_reader._Lanes(first, lambda: (None, "MemoryError: no memory"), names) as lanes:
+        assert {name: lanes.sheet(name) for name in names} == {name: (f"parsed {name}", None) for name in names}
+    assert first.threads  # the caller's workbook read them all
+
+    real_start = threading.Thread.start
+    for failing in (1, 0):  # the second lane cannot start, then none can
+        calls = []
+
+        def start(thread, failing=failing):
+            calls.append(thread)
+            if len(calls) > failing:
+                raise RuntimeError("can't start new thread")
+            real_start(thread)
+
+        monkeypatch.setattr(threading.Thread, "start", start)
+        before = threading.active_count()
+        with excel_reader._Lanes(_FakeBook(), lambda: (_FakeBook(), None), names) as lanes:
+            assert [lanes.sheet(name) for name in names] == [(f"parsed {name}", None) for name in names]
+        assert threading.active_count() == before

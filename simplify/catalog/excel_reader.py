@@ -363,8 +363,16 @@ class _Lanes:
                          for i in range(count)]
 
     def __enter__(self) -> _Lanes:
+        started = []
         for thread in self._threads:
-            thread.start()
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to be had: the lanes started read every sheet, or this thread does
+                break
+            started.append(thread)
+        self._threads = started
+        if not started:
+            self._sheets.clear()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -380,18 +388,19 @@ class _Lanes:
 
     def _lane(self, book: Any, open_book: Callable[[], tuple[Any, str | None]]) -> None:
         own = book is None
-        error = None
         if own:
-            book, error = open_book()
+            book, _ = open_book()
+            if book is None:  # the lanes with a workbook read every sheet (the first has the caller's)
+                return
         try:
             while not self._stopped:
                 try:
                     name, future = self._wanted.get_nowait()
                 except queue.Empty:
                     return
-                future.set_result(_calamine(book.get_sheet_by_name, name) if book is not None else (None, error))
+                future.set_result(_calamine(book.get_sheet_by_name, name))
         finally:
-            if own and book is not None:
+            if own:
                 book.close()
 
 
