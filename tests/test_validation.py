@@ -37,6 +37,13 @@ def test_clean_procedure(catalog_dir):
     assert diags == [] and len(catalog.procedures) == 1
 
 
+def test_a_required_text_of_spaces_only_is_empty_as_a_workbook_reads_it(catalog_dir):
+    # A workbook cell of spaces is empty (E103 there); in YAML the same name is E102 at its value, not a name.
+    catalog, diags = load_catalog(catalog_dir({"a.yaml": GOOD.replace("name: Thủ tục thử", "name: '   '")}))
+    assert [(d.code, d.location.file, d.location.line) for d in diags] == [("E102", "procedures/a.yaml", 2)]
+    assert "'name' must not be empty" in diags[0].message("en")
+
+
 def test_several_errors_in_one_file_reported_together(catalog_dir):
     text = """\
     code: 1.000010

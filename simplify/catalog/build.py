@@ -110,7 +110,8 @@ class Builder:
                 values[key] = converted
         complete = True
         for name in _required(cls):
-            if values.get(name) not in (None, ""):
+            value = values.get(name)
+            if value is not None and not (isinstance(value, str) and not value.strip()):  # spaces are empty
                 continue
             if name in values:
                 self.report("E102", raw.value_loc(name), f"'{name}' must not be empty", f"'{name}' không được để trống")
