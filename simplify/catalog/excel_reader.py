@@ -699,7 +699,7 @@ _LONGEST_REMEMBERED = 100
 
 
 def _text_of(value: str) -> str:
-    """`_value` of a text cell ('' when it holds only spaces), remembered in `_TEXTS`."""
+    """A text cell stripped and NFC ('' when it holds only spaces), remembered in `_TEXTS`."""
     stripped = value.strip()
     text = nfc(stripped) if stripped else ""
     if len(_TEXTS) < _REMEMBERED and len(value) <= _LONGEST_REMEMBERED:
@@ -764,8 +764,7 @@ def _letter(index: int) -> str:
 def _value(v: Any) -> Any:
     """A cell's value as the builder takes it: text stripped and NFC, dates as ISO text; None when empty."""
     if isinstance(v, str):
-        v = v.strip()
-        return nfc(v) if v else None
+        return _TEXTS.get(v) or _text_of(v) or None
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
     if isinstance(v, (dt.date, dt.time)):
