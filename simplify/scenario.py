@@ -182,7 +182,6 @@ class CostedProcedures:
         rows of the procedures changed are made again.
         """
         changed = change.procedures if change is not None else {}
-        made = self._rows
         rows = []
         for code, p in self.procedures.items():
             if code in changed:
@@ -190,7 +189,7 @@ class CostedProcedures:
                 if q is not None:
                     rows.append(metric_row(q, change.costs[code]))
             elif p is not None:
-                rows.append(made.get(code) or self.row(code))  # a row is never empty
+                rows.append(self.row(code))
         return metrics_of(rows)
 
     def preview(self, measures: Iterable[Measure]) -> Change:
